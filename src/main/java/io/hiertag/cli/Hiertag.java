@@ -1,0 +1,33 @@
+package io.hiertag.cli;
+
+import io.hiertag.config.ConfigException;
+import io.hiertag.labels.LabelSetException;
+import io.hiertag.model.ModelContractException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code hiertag} command. */
+@Command(name = "hiertag", mixinStandardHelpOptions = true, version = "hiertag 0.1.0",
+        description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
+        subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
+            MakeTestModelCommand.class, DescribeCommand.class, CommandLine.HelpCommand.class})
+public final class Hiertag {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; user errors print one line, not a stack trace. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Hiertag());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof LabelSetException || e instanceof ModelContractException
+                    || e instanceof UserInputException) {
+                cmd.getErr().println("hiertag: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+}

@@ -1,0 +1,91 @@
+package io.hiertag.cli;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.ImagePublisher;
+import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.labels.LabelSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "publish", description = "Publish JPEG/PNG files, or every such file under folders, as images.")
+final class PublishCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
+    List<Path> paths;
+
+    @Option(names = "--label-set", paramLabel = "NAME", description = "Label set to tag with (default: ${DEFAULT-VALUE}).")
+    String labelSet = LabelSet.IMAGENET_1K;
+
+    @Option(names = "--ground-truth-from-folder",
+            description = "Use each file's folder name (a wnid or class name) as its ground truth.")
+    boolean truthFromFolder;
+
+    @Override
+    public Integer call() throws Exception {
+        HiertagConfig config = options.load();
+        List<Path[]> files = new ArrayList<>(); // {root, file}
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).filter(PublishCommand::isImage).sorted()
+                            .forEach(f -> files.add(new Path[] {p, f}));
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(new Path[] {p.toAbsolutePath().getParent(), p.toAbsolutePath()});
+            } else {
+                throw new UserInputException("no such file or folder: " + p);
+            }
+        }
+        if (files.isEmpty()) {
+            throw new UserInputException("no .jpg, .jpeg or .png files under " + paths);
+        }
+        String bootstrap = KafkaConnection.clientBootstrap(config);
+        try (ImagePublisher publisher = new ImagePublisher(config, bootstrap)) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (Path[] rf : files) {
+                Path file = rf[1];
+                Path relative = rf[0].toAbsolutePath().relativize(file.toAbsolutePath());
+                String id = relative.toString();
+                // Only a folder below the one given names a class; the given folder itself does not.
+                String truth = truthFromFolder && relative.getParent() != null
+                        ? relative.getParent().getFileName().toString() : null;
+                sent.add(publisher.publish(ImagePublisher.event(id, read(file), labelSet, truth,
+                        Map.of("file", file.toString()))));
+            }
+            publisher.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get();
+            }
+        }
+        System.out.println("published " + files.size() + " images to " + bootstrap);
+        return 0;
+    }
+
+    private static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

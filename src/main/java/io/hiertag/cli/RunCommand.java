@@ -1,0 +1,50 @@
+package io.hiertag.cli;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.kafka.Topics;
+import io.hiertag.model.ModelFolders;
+import io.hiertag.streams.TaggingApplication;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+@Command(name = "run", description = "Run the tagger until stopped (SIGTERM or Ctrl-C). With no bootstrap servers "
+        + "configured it starts an embedded broker on 127.0.0.1 and uses the bundled test model.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        HiertagConfig config = options.load();
+        LOG.info("Settings: {}", config.describe());
+        KafkaConnection kafka = KafkaConnection.forApplication(config);
+        TaggingApplication app;
+        try {
+            Path model = ModelFolders.resolve(config);
+            app = TaggingApplication.start(config, kafka.bootstrapServers(), model);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        Thread hook = new Thread(() -> {
+            LOG.info("Shutdown requested");
+            app.close();
+            kafka.close();
+        }, "hiertag-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Topics topics = new Topics(config.topicPrefix());
+        LOG.info("hiertag running on {}{}: {} -> {}, dead letters {}", kafka.bootstrapServers(),
+                kafka.isEmbedded() ? " (embedded broker)" : "", topics.images(), topics.tags(), topics.deadLetters());
+        app.awaitStop();
+        // Reaching here without a shutdown request means the client stopped on an error.
+        return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;
+    }
+}

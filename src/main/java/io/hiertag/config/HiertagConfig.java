@@ -1,0 +1,317 @@
+package io.hiertag.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The application's settings, typed, from one place. Layers, each overriding the one before: built-in defaults,
+ * a properties file, {@code HIERTAG_*} environment variables, then command-line {@code --set key=value} flags.
+ * Keys under {@code kafka.} pass through to every Kafka client (security settings, for example).
+ */
+public final class HiertagConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String EMBEDDED_PORT = "embedded.port";
+    public static final String DATA_DIR = "data.dir";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String MODEL_DIR = "model.dir";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BATCH_MAX_DELAY = "batch.max-delay";
+    public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String STREAM_THREADS = "stream.threads";
+    public static final String INPUT_MAX_BYTES = "input.max-bytes";
+    public static final String INPUT_MAX_PIXELS = "input.max-pixels";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Every known key with its default and a one-line description, in the order the docs list them. */
+    private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
+
+    static {
+        known(BOOTSTRAP_SERVERS, "", "Kafka bootstrap servers; empty starts an embedded broker (run, demo) or "
+                + "connects to the embedded broker's port on 127.0.0.1 (publish, tail).");
+        known(EMBEDDED_PORT, "9092", "Port of the embedded broker on 127.0.0.1; 0 picks a free port.");
+        known(DATA_DIR, "hiertag-data", "Folder for the embedded broker's log, Streams state and the test model.");
+        known(APPLICATION_ID, "hiertag", "Kafka Streams application id (consumer group, state and transactions).");
+        known(TOPIC_PREFIX, "hiertag.", "Prefix of the four topic names: images, tags, dead-letters, metrics.");
+        known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
+        known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
+        known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir.");
+        known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");
+        known(BATCH_MAX_DELAY, "200ms", "Longest wait before a partial batch is flushed (wall clock).");
+        known(PROCESSING_GUARANTEE, "exactly_once_v2", "exactly_once_v2 or at_least_once.");
+        known(STREAM_THREADS, "1", "Kafka Streams threads per instance.");
+        known(INPUT_MAX_BYTES, "10000000", "Largest accepted encoded image, in bytes.");
+        known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
+    }
+
+    private static void known(String key, String defaultValue, String description) {
+        KNOWN.put(key, new String[] {defaultValue, description});
+    }
+
+    private final Map<String, String> values;
+
+    private HiertagConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    /** Defaults only. */
+    public static HiertagConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Known keys with their defaults and descriptions, for documentation and {@code --help}. */
+    public static Map<String, String[]> knownKeys() {
+        return Collections.unmodifiableMap(KNOWN);
+    }
+
+    public Optional<String> bootstrapServers() {
+        String v = values.get(BOOTSTRAP_SERVERS).trim();
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    public int embeddedPort() {
+        return intValue(EMBEDDED_PORT, 0, 65535);
+    }
+
+    public Path dataDir() {
+        return Path.of(values.get(DATA_DIR)).toAbsolutePath();
+    }
+
+    public String applicationId() {
+        return nonEmpty(APPLICATION_ID);
+    }
+
+    public String topicPrefix() {
+        return values.get(TOPIC_PREFIX);
+    }
+
+    public int topicPartitions() {
+        return intValue(TOPIC_PARTITIONS, 1, 10_000);
+    }
+
+    public short topicReplicationFactor() {
+        return (short) intValue(TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+    }
+
+    public Optional<Path> modelDir() {
+        String v = values.get(MODEL_DIR).trim();
+        return v.isEmpty() ? Optional.empty() : Optional.of(Path.of(v).toAbsolutePath());
+    }
+
+    /** Where the bundled test model lives when no model folder is configured. */
+    public Path testModelDir() {
+        return dataDir().resolve("test-model");
+    }
+
+    public int batchSize() {
+        return intValue(BATCH_SIZE, 1, 4096);
+    }
+
+    public Duration batchMaxDelay() {
+        return duration(BATCH_MAX_DELAY);
+    }
+
+    public String processingGuarantee() {
+        String v = values.get(PROCESSING_GUARANTEE).trim();
+        if (!v.equals("exactly_once_v2") && !v.equals("at_least_once")) {
+            throw new ConfigException(PROCESSING_GUARANTEE, v, "use exactly_once_v2 or at_least_once");
+        }
+        return v;
+    }
+
+    public int streamThreads() {
+        return intValue(STREAM_THREADS, 1, 64);
+    }
+
+    public long inputMaxBytes() {
+        return longValue(INPUT_MAX_BYTES, 1, 512L * 1024 * 1024);
+    }
+
+    public long inputMaxPixels() {
+        return longValue(INPUT_MAX_PIXELS, 1, Long.MAX_VALUE);
+    }
+
+    /**
+     * The largest record the application writes or accepts: a dead letter carrying the largest accepted input,
+     * plus room for its other fields. Topics, producers and the embedded broker are sized to it.
+     */
+    public long maxRecordBytes() {
+        return inputMaxBytes() + 1024 * 1024;
+    }
+
+    /** Client settings given under {@code kafka.}, with the prefix removed. */
+    public Map<String, String> kafkaOverrides() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                out.put(k.substring(KAFKA_PREFIX.length()), v);
+            }
+        });
+        return out;
+    }
+
+    /** A copy with one more layer of overrides on top. */
+    public HiertagConfig with(Map<String, String> overrides) {
+        Builder b = new Builder();
+        b.values.putAll(values);
+        overrides.forEach(b::set);
+        return b.build();
+    }
+
+    /** Every setting, resolved, for a start-up log line (values under kafka. that look secret are masked). */
+    public Map<String, String> describe() {
+        Map<String, String> out = new TreeMap<>(values);
+        out.replaceAll((k, v) -> k.startsWith(KAFKA_PREFIX) && looksSecret(k) ? "****" : v);
+        return out;
+    }
+
+    private static boolean looksSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("jaas");
+    }
+
+    private String nonEmpty(String key) {
+        String v = values.get(key).trim();
+        if (v.isEmpty()) {
+            throw new ConfigException(key, v, "must not be empty");
+        }
+        return v;
+    }
+
+    private int intValue(String key, int min, int max) {
+        return (int) longValue(key, min, max);
+    }
+
+    private long longValue(String key, long min, long max) {
+        String v = values.get(key).trim();
+        long n;
+        try {
+            n = Long.parseLong(v.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "expected a whole number");
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(key, v, "expected a number from " + min + " to " + max);
+        }
+        return n;
+    }
+
+    private Duration duration(String key) {
+        return parseDuration(key, values.get(key));
+    }
+
+    /** Parses {@code 250ms}, {@code 1.5s}, {@code 2m} or plain milliseconds; {@code key} names it in errors. */
+    public static Duration parseDuration(String key, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Duration d;
+        try {
+            if (v.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            } else if (v.endsWith("s")) {
+                d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000));
+            } else if (v.endsWith("m")) {
+                d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
+            } else {
+                d = Duration.ofMillis(Long.parseLong(v));
+            }
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, value, "expected a duration such as 250ms, 2s or 1m");
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key, value, "must be positive");
+        }
+        return d;
+    }
+
+    /** Collects the layers; unknown keys (other than kafka.*) are refused so a typo never goes unnoticed. */
+    public static final class Builder {
+        private final Map<String, String> values = new LinkedHashMap<>();
+
+        private Builder() {
+            KNOWN.forEach((k, d) -> values.put(k, d[0]));
+        }
+
+        public Builder set(String key, String value) {
+            String k = key.trim();
+            if (!KNOWN.containsKey(k) && !(k.startsWith(KAFKA_PREFIX) && k.length() > KAFKA_PREFIX.length())) {
+                throw new ConfigException(k, value, "unknown setting; known: " + String.join(", ", KNOWN.keySet())
+                        + ", or kafka.<client setting>");
+            }
+            values.put(k, value == null ? "" : value.trim());
+            return this;
+        }
+
+        public Builder file(Path file) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("--config", file.toString(), "cannot read: " + e.getMessage());
+            }
+            p.stringPropertyNames().stream().sorted().forEach(k -> set(k, p.getProperty(k)));
+            return this;
+        }
+
+        /**
+         * {@code HIERTAG_BATCH_SIZE} sets {@code batch.size}; {@code HIERTAG_BATCH_MAX_DELAY} sets
+         * {@code batch.max-delay} (dots and dashes both become underscores); {@code HIERTAG_KAFKA_SASL_MECHANISM}
+         * sets {@code kafka.sasl.mechanism}.
+         */
+        public Builder environment(Map<String, String> env) {
+            Map<String, String> byEnvName = new TreeMap<>();
+            KNOWN.keySet().forEach(k -> byEnvName.put(envName(k), k));
+            new TreeMap<>(env).forEach((name, value) -> {
+                if (!name.startsWith("HIERTAG_")) {
+                    return;
+                }
+                String key = byEnvName.get(name);
+                if (key == null && name.startsWith("HIERTAG_KAFKA_")) {
+                    key = KAFKA_PREFIX + name.substring("HIERTAG_KAFKA_".length()).toLowerCase(Locale.ROOT)
+                            .replace('_', '.');
+                }
+                if (key == null) {
+                    throw new ConfigException(name, value, "unknown environment setting");
+                }
+                set(key, value);
+            });
+            return this;
+        }
+
+        public HiertagConfig build() {
+            HiertagConfig c = new HiertagConfig(values);
+            // Parse every typed value once so a bad setting fails at start, not deep inside a processor.
+            c.embeddedPort();
+            c.applicationId();
+            c.topicPartitions();
+            c.topicReplicationFactor();
+            c.batchSize();
+            c.batchMaxDelay();
+            c.processingGuarantee();
+            c.streamThreads();
+            c.inputMaxBytes();
+            c.inputMaxPixels();
+            return c;
+        }
+    }
+
+    static String envName(String key) {
+        return "HIERTAG_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

@@ -1,0 +1,16 @@
+package io.hiertag.labels;
+
+import java.util.Objects;
+
+/**
+ * One class of a label set.
+ *
+ * @param index position in the label set, from 0
+ * @param wnid WordNet 3.0 noun id ({@code n} + 8-digit offset), or null for a class without a WordNet sense
+ * @param name display name, also the text the class-name classifier embeds
+ */
+public record LabelClass(int index, String wnid, String name) {
+    public LabelClass {
+        Objects.requireNonNull(name, "name");
+    }
+}

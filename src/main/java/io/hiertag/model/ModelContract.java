@@ -1,0 +1,350 @@
+package io.hiertag.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The model contract, {@code hiertag-model.json} beside a SavedModel: which signatures embed images and texts,
+ * their named inputs and outputs, and how to preprocess images and tokenize texts for them.
+ *
+ * <p>Every field must be present in the file ({@code "maskInput": null} spells out that there is no mask);
+ * unknown fields are refused, so a typo cannot silently fall back to a default.
+ *
+ * @param contractVersion always {@value #VERSION}
+ * @param name the model's name, the first part of {@link #modelId(Path)}
+ * @param embeddingSize the length of one image or text embedding
+ * @param image the image signature and its preprocessing
+ * @param text the text signature and its tokenizer
+ */
+public record ModelContract(int contractVersion, String name, int embeddingSize, ImageSpec image, TextSpec text) {
+
+    /** The only contract version this code reads and writes. */
+    public static final int VERSION = 1;
+    /** The contract's file name inside the model folder. */
+    public static final String FILE_NAME = "hiertag-model.json";
+    /** The SavedModel's graph file inside the model folder. */
+    public static final String SAVED_MODEL_FILE = "saved_model.pb";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int MODEL_ID_HEX_CHARS = 12;
+
+    /** How the image is resampled to the model's input size. */
+    public enum Resize {
+        @JsonProperty("bilinear")
+        BILINEAR,
+        @JsonProperty("bicubic")
+        BICUBIC,
+        @JsonProperty("area")
+        AREA
+    }
+
+    /** Which tokenizer the text signature expects. */
+    public enum TokenizerType {
+        /** BERT-style WordPiece as used by LiT: {@code [CLS]} first, no {@code [SEP]}. */
+        @JsonProperty("wordpiece")
+        WORDPIECE,
+        /** CLIP's byte-level BPE with start and end tokens. */
+        @JsonProperty("clip-bpe")
+        CLIP_BPE
+    }
+
+    /**
+     * The image signature: float32 NHWC batch in, embeddings out.
+     *
+     * @param signature the SignatureDef key, e.g. {@code embed_images}
+     * @param input the signature's input key, e.g. {@code images}
+     * @param output the signature's output key, e.g. {@code embeddings}
+     * @param size the square side in pixels the model takes
+     * @param resize how to resample to {@code size}
+     * @param centerCrop true: scale the shorter side to {@code size} and crop the centre; false: scale both
+     *     sides to {@code size}, ignoring the aspect ratio
+     * @param normalization how pixel values become model inputs
+     */
+    public record ImageSpec(
+            String signature,
+            String input,
+            String output,
+            int size,
+            Resize resize,
+            boolean centerCrop,
+            Normalization normalization) {}
+
+    /**
+     * The text signature: int32 token ids (and optionally a mask) in, embeddings out.
+     *
+     * @param signature the SignatureDef key, e.g. {@code embed_texts}
+     * @param input the signature's token-id input key, e.g. {@code token_ids}
+     * @param maskInput the signature's attention-mask input key (1 for real tokens, 0 for padding), or null
+     * @param output the signature's output key, e.g. {@code embeddings}
+     * @param tokenizer the tokenizer type
+     * @param vocabulary the tokenizer's vocabulary file, relative to the model folder
+     * @param maxLength the token sequence length (padded or clipped)
+     * @param lowerCase whether text is lower-cased (and, for WordPiece, stripped of accents) first
+     */
+    public record TextSpec(
+            String signature,
+            String input,
+            String maskInput,
+            String output,
+            TokenizerType tokenizer,
+            String vocabulary,
+            int maxLength,
+            boolean lowerCase) {}
+
+    /**
+     * How 8-bit RGB pixel values {@code v} (0..255) map to model inputs: {@code v * scale(c) + offset(c)}.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = MeanStd.class, name = "mean-std"),
+        @JsonSubTypes.Type(value = Range.class, name = "range")
+    })
+    public sealed interface Normalization permits MeanStd, Range {
+
+        /**
+         * @param channel 0 = red, 1 = green, 2 = blue
+         * @return the factor applied to the 0..255 value
+         */
+        float scale(int channel);
+
+        /**
+         * @param channel 0 = red, 1 = green, 2 = blue
+         * @return the term added after scaling
+         */
+        float offset(int channel);
+    }
+
+    /**
+     * {@code (v / 255 - mean[c]) / std[c]}, as CLIP does.
+     *
+     * @param mean per-channel mean of 0..1 values (red, green, blue)
+     * @param std per-channel standard deviation of 0..1 values
+     */
+    public record MeanStd(List<Double> mean, List<Double> std) implements Normalization {
+        @Override
+        public float scale(int channel) {
+            return (float) (1.0 / (255.0 * std.get(channel)));
+        }
+
+        @Override
+        public float offset(int channel) {
+            return (float) (-mean.get(channel) / std.get(channel));
+        }
+    }
+
+    /**
+     * A linear map of 0..255 onto {@code [min, max]}, e.g. -1..1 as LiT does.
+     *
+     * @param min the value for 0
+     * @param max the value for 255
+     */
+    public record Range(double min, double max) implements Normalization {
+        @Override
+        public float scale(int channel) {
+            return (float) ((max - min) / 255.0);
+        }
+
+        @Override
+        public float offset(int channel) {
+            return (float) min;
+        }
+    }
+
+    /**
+     * Reads and validates {@code hiertag-model.json} from a model folder.
+     *
+     * @param modelDir the model folder
+     * @return the contract
+     * @throws ModelContractException when the file is missing, malformed or invalid; the message names the field
+     */
+    public static ModelContract read(Path modelDir) {
+        Path file = modelDir.resolve(FILE_NAME);
+        ModelContract contract;
+        try (InputStream in = Files.newInputStream(file)) {
+            contract = MAPPER.readValue(in, ModelContract.class);
+        } catch (NoSuchFileException e) {
+            throw new ModelContractException(file, null, "file not found", e);
+        } catch (JsonMappingException e) {
+            throw new ModelContractException(file, jsonPath(e), e.getOriginalMessage(), e);
+        } catch (JacksonException e) {
+            throw new ModelContractException(file, null, "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
+        }
+        if (contract == null) {
+            throw new ModelContractException(file, null, "empty document");
+        }
+        contract.validate(file, modelDir);
+        return contract;
+    }
+
+    /**
+     * Writes this contract as {@code hiertag-model.json} into a model folder.
+     *
+     * @param modelDir the model folder (must exist)
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void write(Path modelDir) {
+        try {
+            MAPPER.writeValue(modelDir.resolve(FILE_NAME).toFile(), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + modelDir.resolve(FILE_NAME), e);
+        }
+    }
+
+    /**
+     * Identifies the exact model: {@code name@} followed by the first 12 hex digits of a SHA-256 over the
+     * model's files ({@code saved_model.pb}, {@code variables/*}, the vocabulary and {@code hiertag-model.json}),
+     * each hashed with its relative path and length, in the order of their relative paths.
+     *
+     * @param modelDir the model folder
+     * @return e.g. {@code hiertag-test-model@3fa2c19b04de}
+     * @throws UncheckedIOException when a file cannot be read
+     */
+    public String modelId(Path modelDir) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java platform must provide SHA-256", e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try {
+            for (Path file : modelFiles(modelDir)) {
+                String relative = modelDir.relativize(file).toString().replace('\\', '/');
+                sha256.update(relative.getBytes(StandardCharsets.UTF_8));
+                sha256.update(ByteBuffer.allocate(Long.BYTES + 1).put((byte) 0).putLong(Files.size(file)).flip());
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        sha256.update(buffer, 0, n);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot hash the model files in " + modelDir, e);
+        }
+        String hex = HexFormat.of().formatHex(sha256.digest());
+        return name + "@" + hex.substring(0, MODEL_ID_HEX_CHARS);
+    }
+
+    private List<Path> modelFiles(Path modelDir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        files.add(modelDir.resolve(SAVED_MODEL_FILE));
+        Path variables = modelDir.resolve("variables");
+        if (Files.isDirectory(variables)) {
+            try (Stream<Path> walk = Files.walk(variables)) {
+                files.addAll(walk.filter(Files::isRegularFile).collect(Collectors.toList()));
+            }
+        }
+        files.add(modelDir.resolve(text.vocabulary()));
+        files.add(modelDir.resolve(FILE_NAME));
+        files.sort(Comparator.comparing(f -> modelDir.relativize(f).toString().replace('\\', '/')));
+        return files;
+    }
+
+    private void validate(Path file, Path modelDir) {
+        if (contractVersion != VERSION) {
+            throw new ModelContractException(file, "contractVersion",
+                    "is " + contractVersion + ", this code reads version " + VERSION);
+        }
+        requireText(file, "name", name);
+        requirePositive(file, "embeddingSize", embeddingSize);
+        if (image == null) {
+            throw new ModelContractException(file, "image", "must be an object");
+        }
+        requireText(file, "image.signature", image.signature());
+        requireText(file, "image.input", image.input());
+        requireText(file, "image.output", image.output());
+        requirePositive(file, "image.size", image.size());
+        if (image.resize() == null) {
+            throw new ModelContractException(file, "image.resize", "must be bilinear, bicubic or area");
+        }
+        validateNormalization(file, image.normalization());
+        if (text == null) {
+            throw new ModelContractException(file, "text", "must be an object");
+        }
+        requireText(file, "text.signature", text.signature());
+        requireText(file, "text.input", text.input());
+        if (text.maskInput() != null && (text.maskInput().isBlank() || text.maskInput().equals(text.input()))) {
+            throw new ModelContractException(file, "text.maskInput", "must be null or a second input's name");
+        }
+        requireText(file, "text.output", text.output());
+        if (text.tokenizer() == null) {
+            throw new ModelContractException(file, "text.tokenizer", "must be wordpiece or clip-bpe");
+        }
+        requireText(file, "text.vocabulary", text.vocabulary());
+        if (!Files.isRegularFile(modelDir.resolve(text.vocabulary()))) {
+            throw new ModelContractException(file, "text.vocabulary",
+                    "file " + modelDir.resolve(text.vocabulary()) + " not found");
+        }
+        requirePositive(file, "text.maxLength", text.maxLength());
+    }
+
+    private static void validateNormalization(Path file, Normalization normalization) {
+        if (normalization instanceof MeanStd meanStd) {
+            if (meanStd.mean() == null || meanStd.mean().size() != 3 || meanStd.mean().contains(null)) {
+                throw new ModelContractException(file, "image.normalization.mean", "needs 3 values (R, G, B)");
+            }
+            if (meanStd.std() == null || meanStd.std().size() != 3
+                    || !meanStd.std().stream().allMatch(s -> s != null && s > 0)) {
+                throw new ModelContractException(file, "image.normalization.std", "needs 3 positive values");
+            }
+        } else if (normalization instanceof Range range) {
+            if (!(range.max() > range.min())) {
+                throw new ModelContractException(file, "image.normalization.max", "must be greater than min");
+            }
+        } else {
+            throw new ModelContractException(file, "image.normalization",
+                    "must be {\"type\": \"mean-std\", ...} or {\"type\": \"range\", ...}");
+        }
+    }
+
+    private static void requireText(Path file, String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ModelContractException(file, field, "must not be blank");
+        }
+    }
+
+    private static void requirePositive(Path file, String field, int value) {
+        if (value <= 0) {
+            throw new ModelContractException(file, field, "must be positive, is " + value);
+        }
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return path.length() == 0 ? null : path.toString();
+    }
+}

@@ -1,0 +1,82 @@
+package io.hiertag.model;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.labels.LabelSet;
+import io.hiertag.labels.PromptTemplates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Finds the model folder to load: the configured one, or the bundled test model, exported on first use. */
+public final class ModelFolders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFolders.class);
+
+    /** The seed of the bundled test model; fixed so every machine gets the same weights. */
+    public static final long TEST_MODEL_SEED = 20230601L;
+
+    private ModelFolders() {
+    }
+
+    public static Path resolve(HiertagConfig config) {
+        if (config.modelDir().isPresent()) {
+            Path dir = config.modelDir().get();
+            if (!Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
+                throw new ModelContractException(dir.resolve(ModelContract.FILE_NAME), "(file)",
+                        "missing; model.dir must name a folder holding a SavedModel and its " + ModelContract.FILE_NAME);
+            }
+            return dir;
+        }
+        return ensureTestModel(config.testModelDir());
+    }
+
+    /**
+     * Exports the test model into {@code dir} unless one is already there. It is written beside the target and
+     * moved into place, so a second process starting at the same moment never loads a half-written model.
+     */
+    public static Path ensureTestModel(Path dir) {
+        if (Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
+            return dir;
+        }
+        long t0 = System.nanoTime();
+        try {
+            Files.createDirectories(dir.toAbsolutePath().getParent());
+            Path tmp = Files.createTempDirectory(dir.toAbsolutePath().getParent(), dir.getFileName() + ".partial-");
+            TestModelExporter.export(tmp, TEST_MODEL_SEED, testModelCorpus());
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                deleteTree(tmp); // another process won the race; its model is identical
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the test model to " + dir, e);
+        }
+        LOG.info("Exported the test model to {} in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
+        return dir;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Every text the test model should tokenize into whole words: class names and prompt templates. */
+    public static List<String> testModelCorpus() {
+        List<String> corpus = new ArrayList<>(LabelSet.imagenet1k().names());
+        corpus.addAll(PromptTemplates.clipImagenet());
+        return corpus;
+    }
+}

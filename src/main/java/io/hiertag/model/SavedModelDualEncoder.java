@@ -1,0 +1,374 @@
+package io.hiertag.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.tensorflow.engine.SavedModelBundle;
+import ai.djl.tensorflow.engine.TfSymbolBlock;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * One loaded image-text SavedModel and its contract: embeds preprocessed images and texts.
+ *
+ * <p>The SavedModel is loaded once through DJL (image signature); the text signature runs on the same
+ * {@link SavedModelBundle}. Both signatures are checked against the contract at load, because DJL itself only
+ * warns about a missing signature and then runs whichever comes first. Inputs are passed as NDArrays named after
+ * the contract's inputs, so DJL never matches them by position.
+ *
+ * <p>Thread-safe: calls are serialised by one lock. DJL does not promise that a {@code TfSymbolBlock} may run
+ * concurrently, and one batch already keeps every core busy through TensorFlow's intra-op threads. Tokenising
+ * happens outside the lock. Each call works in its own {@link NDManager}, closed before it returns, so no
+ * native memory outlives a call.
+ */
+public final class SavedModelDualEncoder implements AutoCloseable {
+
+    // Bounds the native tensors of one call when a caller embeds tens of thousands of prompts at once.
+    private static final int TEXT_CHUNK = 256;
+    private static final Logger log = LoggerFactory.getLogger(SavedModelDualEncoder.class);
+
+    private final ModelContract contract;
+    private final String modelId;
+    private final Tokenizer tokenizer;
+    private final ZooModel<NDList, NDList> model;
+    private final TfSymbolBlock imageBlock;
+    private final TfSymbolBlock textBlock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private boolean closed;
+
+    private SavedModelDualEncoder(ModelContract contract, String modelId, Tokenizer tokenizer,
+            ZooModel<NDList, NDList> model, TfSymbolBlock imageBlock, TfSymbolBlock textBlock) {
+        this.contract = contract;
+        this.modelId = modelId;
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.imageBlock = imageBlock;
+        this.textBlock = textBlock;
+    }
+
+    /**
+     * Reads the folder's contract, loads its SavedModel and verifies both signatures.
+     *
+     * @param modelDir a folder holding {@code saved_model.pb}, {@code variables/}, the vocabulary and
+     *     {@code hiertag-model.json}
+     * @return the open encoder; close it to free the native model
+     * @throws ModelContractException when the contract is invalid or the SavedModel does not match it
+     * @throws UncheckedIOException when the model files cannot be read
+     */
+    public static SavedModelDualEncoder open(Path modelDir) {
+        ModelContract contract = ModelContract.read(modelDir);
+        Tokenizer tokenizer = Tokenizer.forContract(contract, modelDir);
+        TensorFlowNatives.ensureConfigured();
+        long start = System.nanoTime();
+        ZooModel<NDList, NDList> model = load(modelDir, contract);
+        try {
+            TfSymbolBlock imageBlock = (TfSymbolBlock) model.getBlock();
+            SavedModelBundle bundle = imageBlock.getSavedModelBundle();
+            verify(modelDir.resolve(ModelContract.FILE_NAME), contract,
+                    bundle.getMetaGraphDef().getSignatureDefMap());
+            // Shares the bundle: closing this block would close the session under the image block too.
+            TfSymbolBlock textBlock = new TfSymbolBlock(bundle, contract.text().signature());
+            String modelId = contract.modelId(modelDir);
+            log.info("Loaded model {} from {} in {} ms: signatures {}({}) and {}({})", modelId, modelDir,
+                    (System.nanoTime() - start) / 1_000_000, contract.image().signature(), contract.image().input(),
+                    contract.text().signature(), contract.text().input());
+            return new SavedModelDualEncoder(contract, modelId, tokenizer, model, imageBlock, textBlock);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** @return the model's contract */
+    public ModelContract contract() {
+        return contract;
+    }
+
+    /** @return {@link ModelContract#modelId(Path)} of the loaded folder */
+    public String modelId() {
+        return modelId;
+    }
+
+    /** @return the length of every embedding */
+    public int embeddingSize() {
+        return contract.embeddingSize();
+    }
+
+    /**
+     * Embeds preprocessed images of the contract's size.
+     *
+     * @param nhwc {@code count × size × size × 3} floats (see {@link ImagePreprocessor}); may be longer, the
+     *     rest is ignored
+     * @param count the number of images
+     * @return one embedding per image
+     */
+    public float[][] embedImages(float[] nhwc, int count) {
+        int size = contract.image().size();
+        return embedImages(nhwc, count, size, size);
+    }
+
+    /**
+     * Embeds preprocessed images of any size the model accepts (the test model takes any).
+     *
+     * @param nhwc {@code count × height × width × 3} floats; may be longer, the rest is ignored
+     * @param count the number of images
+     * @param height image height in pixels
+     * @param width image width in pixels
+     * @return one embedding per image
+     */
+    public float[][] embedImages(float[] nhwc, int count, int height, int width) {
+        if (count < 0 || height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("Bad batch shape " + count + "×" + height + "×" + width);
+        }
+        long length = 3L * count * height * width;
+        if (nhwc.length < length) {
+            throw new IllegalArgumentException(
+                    "Need " + length + " floats for " + count + " images, got " + nhwc.length);
+        }
+        if (count == 0) {
+            return new float[0][];
+        }
+        String input = contract.image().input();
+        Shape shape = new Shape(count, height, width, 3);
+        return run(imageBlock, contract.image().output(), count, manager -> {
+            // Wrapping avoids a Java-side copy; DJL copies once into a direct buffer for TensorFlow.
+            NDArray images = manager.create(FloatBuffer.wrap(nhwc, 0, Math.toIntExact(length)), shape);
+            images.setName(input);
+            return new NDList(images);
+        });
+    }
+
+    /**
+     * Tokenises texts with the contract's tokenizer and embeds them.
+     *
+     * @param texts any texts
+     * @return one embedding per text
+     */
+    public float[][] embedTexts(List<String> texts) {
+        return embedTokenIds(texts.stream().map(tokenizer::encode).toArray(int[][]::new));
+    }
+
+    /**
+     * Embeds token-id rows (all of one length, padded with {@link Tokenizer#PAD_ID}), in chunks of 256.
+     *
+     * @param ids the rows
+     * @return one embedding per row
+     */
+    public float[][] embedTokenIds(int[][] ids) {
+        float[][] embeddings = new float[ids.length][];
+        if (ids.length == 0) {
+            return embeddings;
+        }
+        int length = ids[0].length;
+        for (int[] row : ids) {
+            if (row.length != length || length == 0) {
+                throw new IllegalArgumentException("Token rows must share one non-zero length, found "
+                        + length + " and " + row.length);
+            }
+        }
+        for (int from = 0; from < ids.length; from += TEXT_CHUNK) {
+            int rows = Math.min(TEXT_CHUNK, ids.length - from);
+            float[][] chunk = embedTokenChunk(ids, from, rows, length);
+            System.arraycopy(chunk, 0, embeddings, from, rows);
+        }
+        return embeddings;
+    }
+
+    private float[][] embedTokenChunk(int[][] ids, int from, int rows, int length) {
+        int[] flat = new int[rows * length];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(ids[from + r], 0, flat, r * length, length);
+        }
+        ModelContract.TextSpec text = contract.text();
+        Shape shape = new Shape(rows, length);
+        return run(textBlock, text.output(), rows, manager -> {
+            NDArray tokens = manager.create(IntBuffer.wrap(flat), shape);
+            tokens.setName(text.input());
+            NDList inputs = new NDList(tokens);
+            if (text.maskInput() != null) {
+                int[] mask = new int[flat.length];
+                for (int i = 0; i < flat.length; i++) {
+                    mask[i] = flat[i] == Tokenizer.PAD_ID ? 0 : 1;
+                }
+                NDArray maskArray = manager.create(IntBuffer.wrap(mask), shape);
+                maskArray.setName(text.maskInput());
+                inputs.add(maskArray);
+            }
+            return inputs;
+        });
+    }
+
+    private float[][] run(TfSymbolBlock block, String output, int rows, Function<NDManager, NDList> inputs) {
+        int size = contract.embeddingSize();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Model " + modelId + " is closed");
+            }
+            try (NDManager manager = model.getNDManager().newSubManager()) {
+                NDArray result = block.forward(new ParameterStore(manager, false), inputs.apply(manager), false)
+                        .get(output);
+                if (!result.getShape().equals(new Shape(rows, size))) {
+                    throw new IllegalStateException("Output '" + output + "' has shape " + result.getShape()
+                            + ", expected (" + rows + ", " + size + ") from embeddingSize in the contract");
+                }
+                float[] flat = result.toFloatArray();
+                float[][] embeddings = new float[rows][];
+                for (int r = 0; r < rows; r++) {
+                    embeddings[r] = Arrays.copyOfRange(flat, r * size, (r + 1) * size);
+                }
+                return embeddings;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Frees the native model. Idempotent; later calls to embed fail. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                model.close(); // closes the shared bundle, and with it the text signature
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ZooModel<NDList, NDList> load(Path modelDir, ModelContract contract) {
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(modelDir)
+                .optEngine(TensorFlowNatives.ENGINE_NAME)
+                .optOption("Tags", "serve")
+                .optOption("SignatureDefKey", contract.image().signature())
+                .build();
+        try {
+            return criteria.loadModel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the SavedModel in " + modelDir, e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new ModelContractException(modelDir.resolve(ModelContract.SAVED_MODEL_FILE), null,
+                    "not a loadable SavedModel with tag 'serve': " + e.getMessage(), e);
+        }
+    }
+
+    private static void verify(Path file, ModelContract contract, Map<String, SignatureDef> signatures) {
+        ModelContract.ImageSpec image = contract.image();
+        SignatureDef imageSignature = signature(file, signatures, "image", image.signature());
+        TensorInfo images = input(file, imageSignature, "image.input", image.input(), DataType.DT_FLOAT);
+        requireNoOtherInputs(file, imageSignature, "image", image.input());
+        TensorShapeProto imageShape = images.getTensorShape();
+        if (!imageShape.getUnknownRank()) {
+            List<TensorShapeProto.Dim> dims = imageShape.getDimList();
+            if (dims.size() != 4 || dims.get(3).getSize() != 3) {
+                throw new ModelContractException(file, "image.input", "'" + image.input() + "' has shape "
+                        + shape(imageShape) + ", expected NHWC with 3 channels");
+            }
+            for (int axis = 1; axis <= 2; axis++) {
+                long side = dims.get(axis).getSize();
+                if (side > 0 && side != image.size()) {
+                    throw new ModelContractException(file, "image.size", "is " + image.size() + " but '"
+                            + image.input() + "' has shape " + shape(imageShape));
+                }
+            }
+        }
+        output(file, imageSignature, "image.output", image.output(), contract.embeddingSize());
+
+        ModelContract.TextSpec text = contract.text();
+        SignatureDef textSignature = signature(file, signatures, "text", text.signature());
+        TensorInfo ids = input(file, textSignature, "text.input", text.input(), DataType.DT_INT32);
+        if (text.maskInput() != null) {
+            input(file, textSignature, "text.maskInput", text.maskInput(), DataType.DT_INT32);
+            requireNoOtherInputs(file, textSignature, "text", text.input(), text.maskInput());
+        } else {
+            requireNoOtherInputs(file, textSignature, "text", text.input());
+        }
+        TensorShapeProto idShape = ids.getTensorShape();
+        if (!idShape.getUnknownRank() && idShape.getDimCount() == 2) {
+            long length = idShape.getDim(1).getSize();
+            if (length > 0 && length != text.maxLength()) {
+                throw new ModelContractException(file, "text.maxLength", "is " + text.maxLength() + " but '"
+                        + text.input() + "' has shape " + shape(idShape));
+            }
+        }
+        output(file, textSignature, "text.output", text.output(), contract.embeddingSize());
+    }
+
+    private static SignatureDef signature(
+            Path file, Map<String, SignatureDef> signatures, String section, String key) {
+        SignatureDef signature = signatures.get(key);
+        if (signature == null) {
+            throw new ModelContractException(file, section + ".signature", "the SavedModel has no signature '"
+                    + key + "'; it has " + new TreeSet<>(signatures.keySet()));
+        }
+        return signature;
+    }
+
+    private static TensorInfo input(Path file, SignatureDef signature, String field, String name, DataType type) {
+        TensorInfo info = signature.getInputsMap().get(name);
+        if (info == null) {
+            throw new ModelContractException(file, field, "the signature has no input '" + name + "'; it has "
+                    + new TreeSet<>(signature.getInputsMap().keySet()));
+        }
+        if (info.getDtype() != type) {
+            throw new ModelContractException(file, field, "input '" + name + "' is " + info.getDtype()
+                    + ", expected " + type);
+        }
+        return info;
+    }
+
+    // DJL would pass nothing for an input the contract does not name, and TensorFlow would fail at run time.
+    private static void requireNoOtherInputs(Path file, SignatureDef signature, String section, String... names) {
+        TreeSet<String> extra = new TreeSet<>(signature.getInputsMap().keySet());
+        extra.removeAll(List.of(names));
+        if (!extra.isEmpty()) {
+            throw new ModelContractException(file, section + ".input",
+                    "the signature also takes inputs " + extra + " that the contract does not name");
+        }
+    }
+
+    private static void output(Path file, SignatureDef signature, String field, String name, int embeddingSize) {
+        TensorInfo info = signature.getOutputsMap().get(name);
+        if (info == null) {
+            throw new ModelContractException(file, field, "the signature has no output '" + name + "'; it has "
+                    + new TreeSet<>(signature.getOutputsMap().keySet()));
+        }
+        TensorShapeProto shape = info.getTensorShape();
+        if (!shape.getUnknownRank() && shape.getDimCount() > 0) {
+            long last = shape.getDim(shape.getDimCount() - 1).getSize();
+            if (last > 0 && last != embeddingSize) {
+                throw new ModelContractException(file, "embeddingSize", "is " + embeddingSize + " but output '"
+                        + name + "' has shape " + shape(shape));
+            }
+        }
+    }
+
+    private static String shape(TensorShapeProto shape) {
+        return shape.getDimList().stream().map(d -> String.valueOf(d.getSize())).toList().toString();
+    }
+}

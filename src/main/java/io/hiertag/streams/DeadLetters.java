@@ -1,0 +1,38 @@
+package io.hiertag.streams;
+
+import io.hiertag.avro.DeadLetter;
+import io.hiertag.avro.PendingImage;
+import io.hiertag.avro.Stage;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+/** Builds dead letters that carry the input exactly as it arrived, with where it came from and why it failed. */
+final class DeadLetters {
+    private DeadLetters() {
+    }
+
+    static DeadLetter of(PendingImage source, Stage stage, String errorType, String message, String imageId) {
+        return DeadLetter.newBuilder()
+                .setStage(stage)
+                .setErrorType(errorType)
+                .setMessage(message)
+                .setImageId(imageId)
+                .setSourceTopic(source.getTopic())
+                .setSourcePartition(source.getPartition())
+                .setSourceOffset(source.getOffset())
+                .setOriginalKey(source.getKey())
+                .setOriginalValue(source.getValue())
+                .setFailedAt(Instant.now())
+                .build();
+    }
+
+    static byte[] key(PendingImage source) {
+        ByteBuffer k = source.getKey();
+        if (k == null) {
+            return null;
+        }
+        byte[] out = new byte[k.remaining()];
+        k.duplicate().get(out);
+        return out;
+    }
+}

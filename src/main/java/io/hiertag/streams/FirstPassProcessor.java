@@ -1,0 +1,97 @@
+package io.hiertag.streams;
+
+import io.hiertag.avro.PendingImage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batched, model-calling step. Records wait in a changelogged store rather than in memory: Streams commits
+ * input offsets for everything already handed to {@code process()}, so only a store that commits in the same
+ * transaction keeps a buffered record alive through a crash. The batch is flushed when {@code batch.size}
+ * records wait or when the wall-clock punctuator fires, and outputs keep input order and timestamps.
+ */
+final class FirstPassProcessor implements Processor<String, PendingImage, Object, SpecificRecord> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirstPassProcessor.class);
+
+    private final ImageBatchTagger tagger;
+    private final int batchSize;
+    private final Duration maxDelay;
+
+    private ProcessorContext<Object, SpecificRecord> context;
+    private KeyValueStore<Long, PendingImage> buffer;
+    private long nextSequence;
+    private int buffered;
+
+    FirstPassProcessor(ImageBatchTagger tagger, int batchSize, Duration maxDelay) {
+        this.tagger = tagger;
+        this.batchSize = batchSize;
+        this.maxDelay = maxDelay;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, SpecificRecord> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(TaggingTopology.BATCH_BUFFER);
+        // Sequence numbers are the store keys, so a scan returns arrival order; continue after any restored ones.
+        buffered = 0;
+        nextSequence = 0;
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            while (it.hasNext()) {
+                nextSequence = Math.max(nextSequence, it.next().key + 1);
+                buffered++;
+            }
+        }
+        if (buffered > 0) {
+            LOG.info("Task {}: {} buffered images restored from the changelog; they go out with the next flush",
+                    context.taskId(), buffered);
+        }
+        context.schedule(maxDelay, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    @Override
+    public void process(Record<String, PendingImage> record) {
+        buffer.put(nextSequence++, record.value());
+        if (++buffered >= batchSize) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        List<Long> keys = new ArrayList<>(buffered);
+        List<PendingImage> batch = new ArrayList<>(buffered);
+        try (KeyValueIterator<Long, PendingImage> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, PendingImage> kv = it.next();
+                keys.add(kv.key);
+                batch.add(kv.value);
+            }
+        }
+        List<BatchOutcome> outcomes = tagger.tag(batch);
+        for (BatchOutcome o : outcomes) {
+            long ts = o.source().getTimestamp();
+            if (o.tag() != null) {
+                context.forward(new Record<>(o.tag().getId(), o.tag(), ts), TaggingTopology.TAGS_SINK);
+            } else {
+                context.forward(new Record<>(DeadLetters.key(o.source()), o.deadLetter(), ts),
+                        TaggingTopology.DEAD_LETTERS_SINK);
+            }
+        }
+        keys.forEach(buffer::delete);
+        buffered = 0;
+    }
+}

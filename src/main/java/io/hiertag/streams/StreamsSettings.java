@@ -1,0 +1,38 @@
+package io.hiertag.streams;
+
+import io.hiertag.config.HiertagConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The one place the Kafka Streams configuration is built from {@link HiertagConfig}. */
+final class StreamsSettings {
+
+    /** Above the worst batch time (model warm-up included), so a slow batch never aborts its transaction. */
+    static final int TRANSACTION_TIMEOUT_MS = 60_000;
+
+    private StreamsSettings() {
+    }
+
+    static Properties of(HiertagConfig config, String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("state").toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topicReplicationFactor());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), TRANSACTION_TIMEOUT_MS);
+        // Records are read as raw bytes; every typed serde is named where it is used.
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // The batch buffer's changelog holds whole images, like the input topic.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), (int) config.maxRecordBytes());
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), (int) config.maxRecordBytes());
+        p.put("processing.exception.handler.global.enabled", "true");
+        p.putAll(config.kafkaOverrides());
+        return p;
+    }
+}

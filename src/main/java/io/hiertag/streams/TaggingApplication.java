@@ -1,0 +1,133 @@
+package io.hiertag.streams;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.KafkaClients;
+import io.hiertag.kafka.Topics;
+import io.hiertag.kafka.TopicAdmin;
+import io.hiertag.labels.LabelSet;
+import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.zeroshot.LabelSetModel;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns everything operational about one running instance: the loaded model and label sets, topic creation,
+ * the Kafka Streams client and its clean shutdown. The graph itself comes from {@link TaggingTopology}.
+ */
+public final class TaggingApplication implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaggingApplication.class);
+
+    private final SavedModelDualEncoder encoder;
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private TaggingApplication(SavedModelDualEncoder encoder, KafkaStreams streams) {
+        this.encoder = encoder;
+        this.streams = streams;
+    }
+
+    /** Loads the model, creates missing topics and starts processing; returns once the client is started. */
+    public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir) {
+        long t0 = System.nanoTime();
+        SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir);
+        try {
+            LabelSet imagenet = LabelSet.imagenet1k();
+            Map<String, LabelSetModel> labelSets = Map.of(imagenet.name(),
+                    LabelSetModel.build(imagenet, encoder::embedTexts));
+            LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
+                    (System.nanoTime() - t0) / 1_000_000);
+
+            createTopics(config, bootstrapServers);
+            ImageDecoder decoder = new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels());
+            ImageBatchTagger tagger = new ImageBatchTagger(encoder, decoder, labelSets, Clock.systemUTC());
+            Properties props = StreamsSettings.of(config, bootstrapServers);
+            KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger), props);
+            TaggingApplication app = new TaggingApplication(encoder, streams);
+            streams.setUncaughtExceptionHandler(app::onUncaught);
+            streams.setStateListener((now, before) -> {
+                LOG.info("Streams state {} -> {} (application.id={})", before, now, config.applicationId());
+                if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                    app.stopped.countDown();
+                }
+            });
+            streams.start();
+            return app;
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    private static void createTopics(HiertagConfig config, String bootstrapServers) {
+        // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
+        Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Long.toString(config.maxRecordBytes()));
+        List<NewTopic> wanted = new Topics(config.topicPrefix()).all().stream()
+                .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())
+                        .configs(topicConfig))
+                .toList();
+        try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
+            TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
+        }
+    }
+
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+        // Bad input never reaches here (it becomes a dead letter); this is a bug or a lost broker. Stop cleanly
+        // rather than spin: the transaction aborts and a restart resumes from the last commit.
+        LOG.error("Stream thread failed; shutting the client down", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until every task is assigned and running; false on timeout or if the client stopped. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Blocks until the client stops on its own (error) or is closed. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        long t0 = System.nanoTime();
+        streams.close(Duration.ofSeconds(60));
+        encoder.close();
+        stopped.countDown();
+        LOG.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+}

@@ -1,0 +1,56 @@
+package io.hiertag.streams;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.Topics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The only place the processing graph is wired.
+ *
+ * <pre>
+ * images ─► validate ─► first-pass (batched, changelogged buffer) ─► tags
+ *              │              │
+ *              └──────────────┴─► dead-letters
+ * </pre>
+ *
+ * The source reads raw bytes so that a value that is not an ImageEvent still reaches a processor, and its dead
+ * letter can carry the bytes exactly as they arrived.
+ */
+public final class TaggingTopology {
+
+    static final String IMAGES_SOURCE = "images-source";
+    static final String VALIDATE = "validate";
+    static final String FIRST_PASS = "first-pass";
+    static final String BATCH_BUFFER = "first-pass-batch-buffer";
+    static final String TAGS_SINK = "tags-sink";
+    static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+    private TaggingTopology() {
+    }
+
+    static Topology build(HiertagConfig config, ImageBatchTagger tagger) {
+        Topics topics = new Topics(config.topicPrefix());
+        Topology t = new Topology();
+        t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
+        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader()),
+                IMAGES_SOURCE);
+        t.addProcessor(FIRST_PASS,
+                () -> new FirstPassProcessor(tagger, config.batchSize(), config.batchMaxDelay()), VALIDATE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_BUFFER), Serdes.Long(),
+                Topics.PENDING_IMAGE), FIRST_PASS);
+        t.addSink(TAGS_SINK, topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer(), FIRST_PASS);
+        t.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(),
+                Topics.DEAD_LETTER.serializer(), VALIDATE, FIRST_PASS);
+        return t;
+    }
+
+    /** The graph as {@code Topology.describe()} prints it; needs no model, since processors are not run. */
+    public static String describe(HiertagConfig config) {
+        return build(config, null).describe().toString();
+    }
+}

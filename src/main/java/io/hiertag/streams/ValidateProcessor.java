@@ -1,0 +1,50 @@
+package io.hiertag.streams;
+
+import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.PendingImage;
+import java.nio.ByteBuffer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * First node after the source: reads each raw record as an ImageEvent and checks it. Good records go on to the
+ * first pass as they arrived (bytes and origin); bad ones become dead letters here, before they enter a batch.
+ */
+final class ValidateProcessor implements Processor<byte[], byte[], Object, SpecificRecord> {
+
+    private final ImageEventReader reader;
+    private ProcessorContext<Object, SpecificRecord> context;
+
+    ValidateProcessor(ImageEventReader reader) {
+        this.reader = reader;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, SpecificRecord> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        PendingImage pending = PendingImage.newBuilder()
+                .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                .setValue(ByteBuffer.wrap(record.value() == null ? new byte[0] : record.value()))
+                .setTimestamp(record.timestamp())
+                .setTopic(meta.topic())
+                .setPartition(meta.partition())
+                .setOffset(meta.offset())
+                .build();
+        try {
+            ImageEvent event = reader.read(meta.topic(), record.value());
+            context.forward(new Record<>(event.getId(), pending, record.timestamp()), TaggingTopology.FIRST_PASS);
+        } catch (RejectedInputException e) {
+            context.forward(new Record<>(DeadLetters.key(pending),
+                    DeadLetters.of(pending, e.stage(), e.errorType(), e.getMessage(), e.imageId()),
+                    record.timestamp()), TaggingTopology.DEAD_LETTERS_SINK);
+        }
+    }
+}

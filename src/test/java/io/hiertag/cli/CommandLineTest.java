@@ -1,0 +1,107 @@
+package io.hiertag.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.model.ModelFolders;
+import io.hiertag.samples.SampleImages;
+import io.hiertag.streams.TaggingApplication;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands a user types, run in-process against a real embedded broker. */
+class CommandLineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoTagsTheSamplesPrintsDeadLettersAndExitsZero() throws Exception {
+        Output out = capture(() -> Hiertag.execute("demo", "--data-dir", dir.toString(), "--images", "4"));
+        assertEquals(0, out.code, out.text);
+        assertEquals(6, out.lines().stream().filter(l -> l.startsWith("tag ")).count(), out.text);
+        assertEquals(3, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text);
+        assertTrue(out.stdout.contains("demo done: 9 inputs"), out.text);
+    }
+
+    @Test
+    void publishAcceptsFilesAndFoldersAndTailPrintsReadableTags() throws Exception {
+        Path images = dir.resolve("images");
+        Files.createDirectories(images.resolve("n01440764"));
+        Files.write(images.resolve("n01440764/fish.jpg"), SampleImages.jpeg(SampleImages.generate(3, 1, 100, 80)));
+        Files.write(images.resolve("n01440764/fish2.png"), SampleImages.png(SampleImages.generate(3, 2, 100, 80)));
+        Files.write(images.resolve("top.png"), SampleImages.png(SampleImages.generate(3, 3, 100, 80)));
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        Path single = dir.resolve("single.jpeg");
+        Files.write(single, SampleImages.jpeg(SampleImages.generate(3, 4, 64, 64)));
+
+        HiertagConfig config = HiertagConfig.builder().set(HiertagConfig.DATA_DIR, dir.toString())
+                .set(HiertagConfig.BATCH_SIZE, "2").build();
+        try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
+             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
+                     ModelFolders.ensureTestModel(dir.resolve("model")))) {
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
+            String bs = kafka.bootstrapServers();
+            Output pub = capture(() -> Hiertag.execute("publish", "--bootstrap", bs, "--ground-truth-from-folder",
+                    images.toString(), single.toString()));
+            assertEquals(0, pub.code, pub.text);
+            assertTrue(pub.text.contains("published 4 images"), pub.text);
+
+            Output tail = capture(() -> Hiertag.execute("tail", "--bootstrap", bs, "hiertag.tags", "--max", "4"));
+            assertEquals(0, tail.code, tail.text);
+            List<String> lines = tail.lines();
+            assertEquals(4, lines.size(), tail.text);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("n01440764/fish.jpg")), tail.text);
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("single.jpeg")), tail.text);
+            assertTrue(lines.stream().allMatch(l -> l.contains("CONFIDENT") && l.contains("top5: ")), tail.text);
+            // The folder name is the ground truth, so those two lines say whether the tag was right.
+            assertEquals(2, lines.stream().filter(l -> l.contains("correct") || l.contains("wrong (truth")).count(),
+                    tail.text);
+        }
+    }
+
+    @Test
+    void describePrintsTheTopologyAndBadSettingsGiveOneLine() throws Exception {
+        Output describe = capture(() -> Hiertag.execute("describe"));
+        assertEquals(0, describe.code);
+        assertTrue(describe.text.contains("first-pass"), describe.text);
+        Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
+        assertEquals(2, bad.code);
+        assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
+    }
+
+    /** Exit code, standard output, and both streams together for failure messages. */
+    private record Output(int code, String stdout, String text) {
+        List<String> lines() {
+            return stdout.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    /** Runs a command with stdout and stderr captured (commands print through System.out/err). */
+    private static synchronized Output capture(Callable<Integer> command) throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBuf = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBuf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
+        try {
+            int code = command.call();
+            String stdout = outBuf.toString(StandardCharsets.UTF_8);
+            return new Output(code, stdout, stdout + errBuf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.hiertag.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HiertagConfigTest {
+
+    @Test
+    void defaultsUseTheEmbeddedBrokerAndExactlyOnce() {
+        HiertagConfig c = HiertagConfig.defaults();
+        assertTrue(c.bootstrapServers().isEmpty());
+        assertEquals("exactly_once_v2", c.processingGuarantee());
+        assertEquals(32, c.batchSize());
+        assertEquals(Duration.ofMillis(200), c.batchMaxDelay());
+        assertTrue(c.modelDir().isEmpty());
+    }
+
+    @Test
+    void layersOverrideInOrderFileThenEnvironmentThenFlags(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hiertag.properties");
+        Files.writeString(file, "batch.size=8\nbatch.max-delay=1s\ntopic.partitions=6\nkafka.security.protocol=SSL\n");
+        HiertagConfig c = HiertagConfig.builder()
+                .file(file)
+                .environment(Map.of("HIERTAG_BATCH_SIZE", "16", "HIERTAG_KAFKA_SASL_MECHANISM", "PLAIN",
+                        "HIERTAG_BATCH_MAX_DELAY", "250ms", "PATH", "/usr/bin"))
+                .set("batch.size", "64")
+                .build();
+        assertEquals(64, c.batchSize());
+        assertEquals(Duration.ofMillis(250), c.batchMaxDelay());
+        assertEquals(6, c.topicPartitions());
+        assertEquals(Map.of("security.protocol", "SSL", "sasl.mechanism", "PLAIN"), c.kafkaOverrides());
+    }
+
+    @Test
+    void badValuesAndUnknownKeysAreRefusedWithTheSettingNamed() {
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().set("batch.sise", "8"));
+        assertTrue(typo.getMessage().contains("batch.sise"), typo.getMessage());
+        ConfigException notNumber = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().set("batch.size", "lots").build());
+        assertTrue(notNumber.getMessage().contains("batch.size='lots'"), notNumber.getMessage());
+        assertThrows(ConfigException.class, () -> HiertagConfig.builder().set("batch.size", "0").build());
+        assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().set("processing.guarantee", "exactly_once").build());
+        assertThrows(ConfigException.class, () -> HiertagConfig.builder().set("batch.max-delay", "soon").build());
+        assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().environment(Map.of("HIERTAG_NO_SUCH", "1")));
+    }
+
+    @Test
+    void durationsAcceptCommonUnits() {
+        assertEquals(Duration.ofMillis(1500), HiertagConfig.parseDuration("x", "1.5s"));
+        assertEquals(Duration.ofMinutes(2), HiertagConfig.parseDuration("x", "2m"));
+        assertEquals(Duration.ofMillis(40), HiertagConfig.parseDuration("x", "40"));
+    }
+
+    @Test
+    void secretsAreMaskedInTheStartupDescription() {
+        HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2").build();
+        assertEquals("****", c.describe().get("kafka.ssl.keystore.password"));
+    }
+}

@@ -1,0 +1,87 @@
+package io.hiertag.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.image.ResizeBicubic;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** The preprocessor's resampling equals TensorFlow's resize ops (half-pixel centres, no antialiasing). */
+class ImageResizeTensorFlowTest {
+
+    private static final ModelContract.Normalization IDENTITY = new ModelContract.Range(0, 255);
+
+    @BeforeAll
+    static void loadNatives() {
+        TensorFlowNatives.engine();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "BILINEAR, 37, 23, 16", "BILINEAR, 5, 7, 16", "BILINEAR, 64, 64, 16",
+        "BICUBIC, 37, 23, 16", "BICUBIC, 5, 7, 16", "BICUBIC, 64, 64, 16",
+        "AREA, 37, 23, 16", "AREA, 64, 64, 16", "AREA, 50, 50, 16",
+    })
+    void matchesTensorFlow(ModelContract.Resize resize, int width, int height, int size) {
+        // Mid-range values keep bicubic's overshoot inside 0..255, where the preprocessor clamps and TF does not.
+        SplittableRandom random = new SplittableRandom(width * 31L + height);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        float[] nhwc = new float[height * width * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int r = 64 + random.nextInt(128);
+                int g = 64 + random.nextInt(128);
+                int b = 64 + random.nextInt(128);
+                image.setRGB(x, y, r << 16 | g << 8 | b);
+                int i = (y * width + x) * 3;
+                nhwc[i] = r;
+                nhwc[i + 1] = g;
+                nhwc[i + 2] = b;
+            }
+        }
+        float[] ours = new ImagePreprocessor(new ModelContract.ImageSpec("s", "i", "o", size, resize, false, IDENTITY))
+                .preprocess(image);
+        float[] theirs = tensorFlowResize(resize, nhwc, height, width, size);
+        assertEquals(theirs.length, ours.length);
+        double worst = 0;
+        for (int i = 0; i < ours.length; i++) {
+            worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+        }
+        assertTrue(worst < 1e-3, resize + ": max |difference| " + worst);
+    }
+
+    private static float[] tensorFlowResize(ModelContract.Resize resize, float[] nhwc, int height, int width, int size) {
+        try (Graph graph = new Graph(); Session session = new Session(graph);
+                TFloat32 input = TFloat32.tensorOf(Shape.of(1, height, width, 3), DataBuffers.of(nhwc, true, false))) {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> images = tf.placeholder(TFloat32.class);
+            Operand<TInt32> target = tf.constant(new int[] {size, size});
+            Operand<TFloat32> resized = switch (resize) {
+                case BILINEAR -> tf.image.resizeBilinear(images, target, ResizeBilinear.halfPixelCenters(true));
+                case BICUBIC -> tf.image.resizeBicubic(images, target, ResizeBicubic.halfPixelCenters(true));
+                case AREA -> tf.image.resizeArea(images, target);
+            };
+            try (Result result = session.runner().feed(images, input).fetch(resized).run()) {
+                TFloat32 out = (TFloat32) result.get(0);
+                float[] values = new float[size * size * 3];
+                out.asRawTensor().data().asFloats().read(values);
+                return values;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.hiertag.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Reading, validating and writing {@code hiertag-model.json}, and the model id; no TensorFlow involved. */
+class ModelContractTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void writeVocabulary() throws IOException {
+        Files.write(dir.resolve(TestModelExporter.VOCABULARY_FILE), List.of("[PAD]", "[UNK]", "[CLS]"));
+    }
+
+    @Test
+    void roundTrips() {
+        ModelContract contract = TestModelExporter.contract();
+        contract.write(dir);
+        assertEquals(contract, ModelContract.read(dir));
+
+        ModelContract.ImageSpec image = contract.image();
+        ModelContract lit = new ModelContract(1, "lit", 768,
+                new ModelContract.ImageSpec(image.signature(), image.input(), image.output(), 224,
+                        ModelContract.Resize.AREA, false, new ModelContract.Range(-1, 1)),
+                contract.text());
+        lit.write(dir);
+        assertEquals(lit, ModelContract.read(dir));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"contractVersion\": 1|\"contractVersion\": 2|contractVersion",
+        "\"name\": \"hiertag-test-model\"|\"name\": \" \"|name",
+        "\"embeddingSize\": 64|\"embeddingSize\": 0|embeddingSize",
+        "\"signature\": \"embed_images\"|\"signature\": \"\"|image.signature",
+        "\"resize\": \"bilinear\"|\"resize\": \"nearest\"|image.resize",
+        "\"size\": 64|\"size\": -3|image.size",
+        "\"size\": 64|\"size\": null|image.size",
+        "\"type\": \"mean-std\"|\"type\": \"gamma\"|image.normalization",
+        "\"std\": [|\"stdev\": [|image.normalization.std",
+        "\"tokenizer\": \"wordpiece\"|\"tokenizer\": \"sentencepiece\"|text.tokenizer",
+        "\"vocabulary\": \"vocab.txt\"|\"vocabulary\": \"missing.txt\"|text.vocabulary",
+        "\"maxLength\": 16|\"maxLength\": 0|text.maxLength",
+        "\"maskInput\": null|\"maskInput\": \"token_ids\"|text.maskInput",
+        "\"maskInput\": null,|\"colour\": true, \"maskInput\": null,|text.colour",
+        "\"maskInput\": null,||text.maskInput",
+    })
+    void anInvalidContractIsRefusedNamingTheField(String original, String replacement, String field)
+            throws IOException {
+        TestModelExporter.contract().write(dir);
+        Path file = dir.resolve(ModelContract.FILE_NAME);
+        String json = Files.readString(file).replace("\" : ", "\": "); // Jackson pretty-prints "key" : value
+        assertTrue(json.contains(original), json);
+        Files.writeString(file, json.replace(original, replacement == null ? "" : replacement));
+
+        ModelContractException e = assertThrows(ModelContractException.class, () -> ModelContract.read(dir));
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": field '" + field + "'"), e.getMessage());
+    }
+
+    @Test
+    void aMissingOrBrokenFileIsRefused() throws IOException {
+        ModelContractException missing = assertThrows(ModelContractException.class, () -> ModelContract.read(dir));
+        assertTrue(missing.getMessage().contains(ModelContract.FILE_NAME), missing.getMessage());
+        Files.writeString(dir.resolve(ModelContract.FILE_NAME), "{\"name\": ");
+        ModelContractException broken = assertThrows(ModelContractException.class, () -> ModelContract.read(dir));
+        assertTrue(broken.getMessage().contains("not valid JSON"), broken.getMessage());
+    }
+
+    @Test
+    void modelIdHashesTheModelFiles() throws IOException {
+        ModelContract contract = TestModelExporter.contract();
+        contract.write(dir);
+        Files.writeString(dir.resolve(ModelContract.SAVED_MODEL_FILE), "graph");
+        Files.createDirectories(dir.resolve("variables"));
+        Files.writeString(dir.resolve("variables/variables.index"), "index");
+        Files.writeString(dir.resolve("unrelated.txt"), "ignored");
+        String id = contract.modelId(dir);
+        assertTrue(id.matches("hiertag-test-model@[0-9a-f]{12}"), id);
+
+        Files.writeString(dir.resolve("unrelated.txt"), "still ignored");
+        assertEquals(id, contract.modelId(dir));
+        Files.writeString(dir.resolve("variables/variables.index"), "index2");
+        assertNotEquals(id, contract.modelId(dir));
+    }
+}

@@ -1,0 +1,212 @@
+package io.hiertag.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Exports the test model, loads it through DJL/TensorFlow and checks both signatures against plain Java. */
+class SavedModelTest {
+
+    private static final long SEED = 20240611L;
+    private static final List<String> CORPUS = List.of(
+            "a photo of a goldfish", "a tabby cat, which is a kind of cat", "Crème brûlée!");
+    private static final double TOLERANCE = 1e-5;
+
+    @TempDir
+    static Path tempDir;
+
+    private static Path modelDir;
+    private static SavedModelDualEncoder encoder;
+    private static TestModelReference reference;
+    private static int vocabularySize;
+
+    @BeforeAll
+    static void exportAndOpen() throws IOException {
+        modelDir = tempDir.resolve("model");
+        TestModelExporter.export(modelDir, SEED, CORPUS);
+        encoder = SavedModelDualEncoder.open(modelDir);
+        vocabularySize = Files.readAllLines(modelDir.resolve(TestModelExporter.VOCABULARY_FILE)).size();
+        reference = new TestModelReference(TestModelWeights.generate(SEED, vocabularySize));
+    }
+
+    @AfterAll
+    static void close() {
+        if (encoder != null) {
+            encoder.close();
+        }
+    }
+
+    @Test
+    void runsOfflineWithNativesFoundByTheApplication() {
+        TensorFlowNatives.ensureConfigured();
+        assertEquals("true", System.getProperty("ai.djl.offline"));
+        String libraryPath = System.getenv(TensorFlowNatives.LIBRARY_PATH);
+        assertNotNull(libraryPath != null ? libraryPath : System.getProperty(TensorFlowNatives.LIBRARY_PATH));
+    }
+
+    @Test
+    void writesTheContractAndAStableModelId() {
+        assertEquals(TestModelExporter.contract(), ModelContract.read(modelDir));
+        assertEquals(64, encoder.embeddingSize());
+        assertTrue(encoder.modelId().matches("hiertag-test-model@[0-9a-f]{12}"), encoder.modelId());
+        assertEquals(encoder.modelId(), encoder.contract().modelId(modelDir));
+    }
+
+    @Test
+    void sameSeedAndCorpusGiveTheSameModelId() throws IOException {
+        Path again = tempDir.resolve("again");
+        TestModelExporter.export(again, SEED, CORPUS);
+        assertEquals(encoder.modelId(), TestModelExporter.contract().modelId(again));
+    }
+
+    @Test
+    void imageSignatureMatchesPlainJava() {
+        int size = TestModelExporter.IMAGE_SIZE;
+        float[] images = randomImages(3, size, size, 1);
+        assertClose(reference.embedImages(images, 3, size, size), encoder.embedImages(images, 3));
+    }
+
+    @Test
+    void imageSignatureMatchesPlainJavaOnOddSizes() {
+        // Odd sides exercise TensorFlow's asymmetric "SAME" padding at every layer (17→9→5→3, 10→5→3→2).
+        float[] images = randomImages(2, 17, 10, 2);
+        assertClose(reference.embedImages(images, 2, 17, 10), encoder.embedImages(images, 2, 17, 10));
+    }
+
+    @Test
+    void imagesAtTheEndOfALongerBufferAreIgnored() {
+        int size = TestModelExporter.IMAGE_SIZE;
+        float[] buffer = randomImages(2, size, size, 3);
+        float[][] one = encoder.embedImages(buffer, 1);
+        assertEquals(1, one.length);
+        assertClose(reference.embedImages(buffer, 1, size, size), one);
+        assertEquals(0, encoder.embedImages(buffer, 0).length);
+    }
+
+    @Test
+    void textSignatureMatchesPlainJava() {
+        int[][] ids = {
+            {2, 10, 57, 200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, // all padding: stays the zero vector
+            {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17},
+        };
+        float[][] embeddings = encoder.embedTokenIds(ids);
+        assertClose(reference.embedTokenIds(ids), embeddings);
+        assertEquals(0.0, norm(embeddings[2]), 0.0);
+        assertEquals(1.0, norm(embeddings[0]), 1e-5);
+    }
+
+    @Test
+    void embedTextsTokenisesWithTheContractsTokenizer() {
+        List<String> texts = List.of("a photo of a goldfish", "CRÈME brûlée", "zebra?", "");
+        Tokenizer tokenizer = Tokenizer.forContract(encoder.contract(), modelDir);
+        int[][] ids = texts.stream().map(tokenizer::encode).toArray(int[][]::new);
+        assertClose(reference.embedTokenIds(ids), encoder.embedTexts(texts));
+    }
+
+    @Test
+    void manyTextsRunInChunks() {
+        SplittableRandom random = new SplittableRandom(7);
+        int[][] ids = new int[300][TestModelExporter.MAX_LENGTH];
+        for (int[] row : ids) {
+            int length = 1 + random.nextInt(row.length);
+            for (int i = 0; i < length; i++) {
+                row[i] = 1 + random.nextInt(vocabularySize - 1);
+            }
+        }
+        assertClose(reference.embedTokenIds(ids), encoder.embedTokenIds(ids));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "image, signature, embed_imagez",
+        "image, input, pixels",
+        "image, output, features",
+        "text, signature, embed_textz",
+        "text, input, input_ids",
+        "text, maskInput, attention_mask",
+        "text, output, features",
+    })
+    void aContractThatDoesNotMatchTheSavedModelIsRefused(String section, String field, String value)
+            throws IOException {
+        Path copy = copyModel(tempDir.resolve("wrong-" + section + "-" + field));
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode json = (ObjectNode) mapper.readTree(copy.resolve(ModelContract.FILE_NAME).toFile());
+        ((ObjectNode) json.get(section)).put(field, value);
+        mapper.writeValue(copy.resolve(ModelContract.FILE_NAME).toFile(), json);
+
+        ModelContractException e = assertThrows(ModelContractException.class, () -> SavedModelDualEncoder.open(copy));
+        assertEquals(section + "." + field, e.field());
+        assertTrue(e.getMessage().contains(section + "." + field), e.getMessage());
+        assertTrue(e.getMessage().contains(ModelContract.FILE_NAME), e.getMessage());
+    }
+
+    @Test
+    void aClosedEncoderRefusesWork() {
+        SavedModelDualEncoder other = SavedModelDualEncoder.open(modelDir);
+        other.close();
+        other.close(); // idempotent
+        assertThrows(IllegalStateException.class, () -> other.embedTokenIds(new int[][] {{2, 0}}));
+        assertEquals(1, encoder.embedTokenIds(new int[][] {{2, 0}}).length); // the bundle was not shared
+    }
+
+    private static Path copyModel(Path target) throws IOException {
+        try (Stream<Path> files = Files.walk(modelDir)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path destination = target.resolve(modelDir.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(source, destination);
+                }
+            }
+        }
+        return target;
+    }
+
+    private static float[] randomImages(int count, int height, int width, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] images = new float[count * height * width * 3];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) (random.nextDouble() * 4 - 2); // the range CLIP normalisation produces
+        }
+        return images;
+    }
+
+    private static void assertClose(float[][] expected, float[][] actual) {
+        assertEquals(expected.length, actual.length);
+        double worst = 0;
+        for (int r = 0; r < expected.length; r++) {
+            assertEquals(expected[r].length, actual[r].length);
+            for (int c = 0; c < expected[r].length; c++) {
+                worst = Math.max(worst, Math.abs(expected[r][c] - actual[r][c]));
+            }
+        }
+        assertTrue(worst < TOLERANCE, "max |difference| " + worst);
+    }
+
+    private static double norm(float[] v) {
+        double squares = 0;
+        for (float x : v) {
+            squares += x * x;
+        }
+        return Math.sqrt(squares);
+    }
+}

@@ -1,0 +1,234 @@
+package io.hiertag.streams;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hiertag.avro.DeadLetter;
+import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.Route;
+import io.hiertag.avro.Stage;
+import io.hiertag.avro.TagResult;
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.ImagePublisher;
+import io.hiertag.kafka.Topics;
+import io.hiertag.labels.LabelSet;
+import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.samples.SampleImages;
+import io.hiertag.zeroshot.LabelSetModel;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Routing, batching and dead letters of the topology, with the real test model and no broker. */
+class TaggingTopologyTest {
+
+    private static SavedModelDualEncoder encoder;
+    private static ImageBatchTagger tagger;
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> images;
+    private TestOutputTopic<String, TagResult> tags;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+    private final Topics topics = new Topics("hiertag.");
+    private final Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    @BeforeAll
+    static void loadModel() {
+        encoder = SavedModelDualEncoder.open(TestModels.testModel());
+        LabelSet imagenet = LabelSet.imagenet1k();
+        tagger = new ImageBatchTagger(encoder, new ImageDecoder(200_000, 10_000_000),
+                Map.of(imagenet.name(), LabelSetModel.build(imagenet, encoder::embedTexts)), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void closeModel() {
+        encoder.close();
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void start(int batchSize) {
+        HiertagConfig config = HiertagConfig.builder().set("batch.size", Integer.toString(batchSize))
+                .set("batch.max-delay", "500ms").build();
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(TaggingTopology.build(config, tagger), p, t0);
+        images = driver.createInputTopic(topics.images(), new org.apache.kafka.common.serialization.StringSerializer(),
+                new ByteArraySerializer());
+        tags = driver.createOutputTopic(topics.tags(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
+                Topics.DEAD_LETTER.deserializer());
+    }
+
+    private static byte[] event(String id, byte[] image, String labelSet, String truth) {
+        ImageEvent e = ImagePublisher.event(id, image, labelSet, truth, Map.of("source", "test"));
+        return Topics.IMAGE_EVENT.serializer().serialize("hiertag.images", e);
+    }
+
+    private static byte[] png(int n) {
+        return SampleImages.png(SampleImages.generate(7, n, 90 + n, 70));
+    }
+
+    @Test
+    void aFullBatchIsTaggedInInputOrderWithInputTimestamps() {
+        start(4);
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput("img-" + i, event("img-" + i, png(i), "imagenet-1k", null), t0.plusSeconds(i));
+        }
+        assertTrue(tags.isEmpty(), "three of four records wait in the buffer");
+        images.pipeInput("img-3", event("img-3", png(3), "imagenet-1k", null), t0.plusSeconds(3));
+        List<TestRecord<String, TagResult>> out = tags.readRecordsToList();
+        assertEquals(List.of("img-0", "img-1", "img-2", "img-3"), out.stream().map(TestRecord::key).toList());
+        for (int i = 0; i < 4; i++) {
+            TagResult t = out.get(i).value();
+            assertEquals(t0.plusSeconds(i), out.get(i).getRecordTime());
+            assertEquals(Route.CONFIDENT, t.getRoute());
+            assertEquals(5, t.getCandidates().size());
+            assertEquals(t.getLabel(), t.getCandidates().get(0).getLabel());
+            assertEquals(t.getFirstPassLabel(), t.getLabel());
+            assertEquals(t.getScore(), t.getCandidates().get(0).getFirstPassScore());
+            assertEquals(encoder.modelId(), t.getModelId());
+            assertEquals(Map.of("source", "test"), t.getAttributes());
+            for (int k = 1; k < 5; k++) {
+                assertTrue(t.getCandidates().get(k - 1).getFirstPassScore()
+                        >= t.getCandidates().get(k).getFirstPassScore());
+            }
+        }
+    }
+
+    @Test
+    void aPartialBatchIsFlushedWhenTheWallClockDelayPasses() {
+        start(32);
+        images.pipeInput("a", event("a", png(1), "imagenet-1k", null), t0);
+        images.pipeInput("b", event("b", png(2), "imagenet-1k", null), t0);
+        assertTrue(tags.isEmpty());
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+        assertEquals(List.of("a", "b"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+    }
+
+    @Test
+    void theSameImageGetsTheSameTagAloneOrInABatch() {
+        start(1);
+        images.pipeInput("alone", event("alone", png(5), "imagenet-1k", null), t0);
+        TagResult alone = tags.readValue();
+        closeDriver();
+        start(3);
+        images.pipeInput("x", event("x", png(8), "imagenet-1k", null), t0);
+        images.pipeInput("batched", event("batched", png(5), "imagenet-1k", null), t0);
+        images.pipeInput("y", event("y", png(9), "imagenet-1k", null), t0);
+        TagResult batched = tags.readRecordsToList().get(1).value();
+        assertEquals(alone.getLabel(), batched.getLabel());
+        assertEquals(alone.getScore(), batched.getScore(), 1e-5f);
+    }
+
+    @Test
+    void groundTruthIsComparedWithTheLabel() {
+        start(1);
+        images.pipeInput("g", event("g", png(1), "imagenet-1k", "n01440764"), t0);
+        TagResult t = tags.readValue();
+        assertEquals(Boolean.TRUE, t.getGroundTruthKnown());
+        assertEquals(t.getLabel().getWnid().equals("n01440764"), t.getCorrect());
+        images.pipeInput("h", event("h", png(1), "imagenet-1k", "not a class"), t0);
+        TagResult unknownTruth = tags.readValue();
+        assertEquals(Boolean.FALSE, unknownTruth.getGroundTruthKnown());
+        assertEquals(Boolean.FALSE, unknownTruth.getCorrect());
+        images.pipeInput("i", event("i", png(1), "imagenet-1k", null), t0);
+        assertNull(tags.readValue().getCorrect());
+    }
+
+    @Test
+    void eachKindOfBadInputBecomesOneDeadLetterAndTheGoodOnesAreStillTagged() {
+        start(3);
+        byte[] jpeg = SampleImages.jpeg(SampleImages.generate(7, 50, 120, 90));
+        byte[] notAvro = "plain text".getBytes();
+        ImageEvent uri = ImagePublisher.event("by-uri", png(1), "imagenet-1k", null, Map.of());
+        uri.setImage(null);
+        uri.setUri("file:///etc/passwd");
+        ImageEvent noImage = ImagePublisher.event("no-image", png(1), "imagenet-1k", null, Map.of());
+        noImage.setImage(null);
+
+        images.pipeInput("good-1", event("good-1", png(1), "imagenet-1k", null), t0);
+        images.pipeInput("not-avro", notAvro, t0);
+        images.pipeInput("empty-value", new byte[0], t0);
+        images.pipeInput("missing-id", event("", png(2), "imagenet-1k", null), t0);
+        images.pipeInput("unknown-set", event("unknown-set", png(2), "my-vocabulary", null), t0);
+        images.pipeInput("gif", event("gif", "GIF89a......".getBytes(), "imagenet-1k", null), t0);
+        images.pipeInput("empty-image", event("empty-image", new byte[0], "imagenet-1k", null), t0);
+        images.pipeInput("too-big", event("too-big", new byte[200_001], "imagenet-1k", null), t0);
+        images.pipeInput("by-uri", Topics.IMAGE_EVENT.serializer().serialize("t", uri), t0);
+        images.pipeInput("no-image", Topics.IMAGE_EVENT.serializer().serialize("t", noImage), t0);
+        images.pipeInput("truncated", event("truncated", Arrays.copyOf(jpeg, jpeg.length / 2), "imagenet-1k", null),
+                t0);
+        images.pipeInput("good-2", event("good-2", jpeg, "imagenet-1k", null), t0);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertEquals(List.of("good-1", "good-2"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        Map<String, DeadLetter> byKey = new java.util.LinkedHashMap<>();
+        deadLetters.readKeyValuesToList().forEach(kv -> byKey.put(new String(kv.key), kv.value));
+        assertEquals(List.of("not-avro", "empty-value", "missing-id", "unknown-set", "gif", "empty-image", "too-big",
+                "by-uri", "no-image", "truncated"), List.copyOf(byKey.keySet()));
+        assertDead(byKey.get("not-avro"), Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT");
+        assertArrayEquals(notAvro, bytes(byKey.get("not-avro").getOriginalValue()));
+        assertDead(byKey.get("empty-value"), Stage.DESERIALIZE, "EMPTY_VALUE");
+        assertDead(byKey.get("missing-id"), Stage.VALIDATE, "MISSING_ID");
+        assertDead(byKey.get("unknown-set"), Stage.VALIDATE, "UNKNOWN_LABEL_SET");
+        assertTrue(byKey.get("unknown-set").getMessage().contains("'my-vocabulary'"));
+        assertDead(byKey.get("gif"), Stage.DECODE, "UNSUPPORTED_FORMAT");
+        assertDead(byKey.get("empty-image"), Stage.DECODE, "EMPTY_IMAGE");
+        assertDead(byKey.get("too-big"), Stage.DECODE, "TOO_LARGE");
+        assertDead(byKey.get("by-uri"), Stage.VALIDATE, "URI_NOT_ALLOWED");
+        assertDead(byKey.get("no-image"), Stage.VALIDATE, "NO_IMAGE");
+        DeadLetter truncated = byKey.get("truncated");
+        assertDead(truncated, Stage.DECODE, "UNREADABLE_IMAGE");
+        assertEquals("truncated", truncated.getImageId());
+        assertEquals(topics.images(), truncated.getSourceTopic());
+        assertEquals(10, truncated.getSourceOffset());
+        assertNotNull(truncated.getOriginalValue());
+    }
+
+    private static void assertDead(DeadLetter d, Stage stage, String errorType) {
+        assertNotNull(d);
+        assertEquals(stage, d.getStage(), d.getMessage());
+        assertEquals(errorType, d.getErrorType(), d.getMessage());
+        assertTrue(d.getMessage().length() > 10, d.getMessage());
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}
