@@ -55,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
 
         try (KafkaConnection kafka = base.bootstrapServers().isPresent() ? KafkaConnection.forApplication(base)
                 : KafkaConnection.embedded(work.resolve("broker"), 0);
-             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(), model)) {
+             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(), model,
+                     ConsoleProgress.stderr())) {
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 System.err.println("hiertag demo: the tagger did not start (state " + app.state() + ")");
                 return 1;

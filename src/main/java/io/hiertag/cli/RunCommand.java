@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
         TaggingApplication app;
         try {
             Path model = ModelFolders.resolve(config);
-            app = TaggingApplication.start(config, kafka.bootstrapServers(), model);
+            app = TaggingApplication.start(config, kafka.bootstrapServers(), model, ConsoleProgress.stderr());
         } catch (RuntimeException e) {
             kafka.close();
             throw e;

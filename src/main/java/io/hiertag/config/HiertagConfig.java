@@ -1,10 +1,13 @@
 package io.hiertag.config;
 
+import io.hiertag.labels.HierarchyPrompts;
+import io.hiertag.zeroshot.ConsistencyRule;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -34,7 +37,16 @@ public final class HiertagConfig {
     public static final String STREAM_THREADS = "stream.threads";
     public static final String INPUT_MAX_BYTES = "input.max-bytes";
     public static final String INPUT_MAX_PIXELS = "input.max-pixels";
+    public static final String LABEL_SETS = "label.sets";
+    public static final String CONSISTENCY_FLIP = "consistency.flip";
+    public static final String CONSISTENCY_THRESHOLD = "consistency.threshold";
+    public static final String RESCORING_ENSEMBLE = "rescoring.ensemble";
+    public static final String HIERARCHY_PROMPT_STYLE = "hierarchy.prompt-style";
+    public static final String HIERARCHY_PARENT_TEXT = "hierarchy.parent-text";
+    public static final String HIERARCHY_MAX_CHILDREN = "hierarchy.max-children";
+    public static final String CACHE_DIR = "cache.dir";
     public static final String KAFKA_PREFIX = "kafka.";
+    private static final String IMAGENET_1K = "imagenet-1k";
 
     /** Every known key with its default and a one-line description, in the order the docs list them. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
@@ -55,6 +67,19 @@ public final class HiertagConfig {
         known(STREAM_THREADS, "1", "Kafka Streams threads per instance.");
         known(INPUT_MAX_BYTES, "10000000", "Largest accepted encoded image, in bytes.");
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
+        known(LABEL_SETS, "imagenet-1k", "Label sets to load, comma-separated: imagenet-1k (built in) or "
+                + "name=path/to/labels.tsv.");
+        known(CONSISTENCY_FLIP, "true", "Also call an image uncertain when its left-right flip gets another label.");
+        known(CONSISTENCY_THRESHOLD, "", "Empty: the paper's discrete rule (four classifiers must agree). A number "
+                + "in [0,1]: uncertain when the template agreement S_T is at or below it.");
+        known(RESCORING_ENSEMBLE, "false", "The paper's Table 4 variant: candidates from the 80-template "
+                + "classifier and hierarchy strings averaged over the 80 templates.");
+        known(HIERARCHY_PROMPT_STYLE, "paper", "paper: 'X which is a kind of P'; legacy: the released code's "
+                + "'X which is a kind ofP', byte for byte.");
+        known(HIERARCHY_PARENT_TEXT, "synset", "synset: the parent's whole synset ('mammal, mammalian'); "
+                + "first-lemma: its first lemma only.");
+        known(HIERARCHY_MAX_CHILDREN, "10", "Children per class used in rescoring, at most.");
+        known(CACHE_DIR, "", "Text-embedding cache folder; empty uses data.dir/cache.");
     }
 
     private static void known(String key, String defaultValue, String description) {
@@ -156,6 +181,66 @@ public final class HiertagConfig {
         return inputMaxBytes() + 1024 * 1024;
     }
 
+    /**
+     * The label sets to load, by name, in order: an empty path means the built-in ImageNet-1k set, otherwise the
+     * custom set's TSV file.
+     */
+    public Map<String, Optional<Path>> labelSets() {
+        Map<String, Optional<Path>> out = new LinkedHashMap<>();
+        for (String entry : values.get(LABEL_SETS).split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int eq = e.indexOf('=');
+            String name = eq < 0 ? e : e.substring(0, eq).trim();
+            if (eq < 0 && !name.equals(IMAGENET_1K)) {
+                throw new ConfigException(LABEL_SETS, values.get(LABEL_SETS), "'" + e + "' is neither "
+                        + IMAGENET_1K + " nor name=path/to/labels.tsv");
+            }
+            if (name.isEmpty() || out.put(name, eq < 0 ? Optional.empty()
+                    : Optional.of(Path.of(e.substring(eq + 1).trim()).toAbsolutePath())) != null) {
+                throw new ConfigException(LABEL_SETS, values.get(LABEL_SETS), "empty or repeated name in '" + e + "'");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(LABEL_SETS, values.get(LABEL_SETS), "load at least one label set");
+        }
+        return out;
+    }
+
+    public ConsistencyRule consistencyRule() {
+        String t = values.get(CONSISTENCY_THRESHOLD).trim();
+        double threshold = Double.NaN;
+        if (!t.isEmpty()) {
+            try {
+                threshold = Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                threshold = -1;
+            }
+            if (!(threshold >= 0 && threshold <= 1)) {
+                throw new ConfigException(CONSISTENCY_THRESHOLD, t, "expected empty or a number from 0 to 1");
+            }
+        }
+        return new ConsistencyRule(bool(CONSISTENCY_FLIP), threshold);
+    }
+
+    public boolean rescoringEnsemble() {
+        return bool(RESCORING_ENSEMBLE);
+    }
+
+    public HierarchyPrompts.Options hierarchyOptions() {
+        return new HierarchyPrompts.Options(
+                choice(HIERARCHY_PROMPT_STYLE, HierarchyPrompts.PromptStyle.class),
+                choice(HIERARCHY_PARENT_TEXT, HierarchyPrompts.ParentText.class),
+                intValue(HIERARCHY_MAX_CHILDREN, 0, 1000));
+    }
+
+    public Path cacheDir() {
+        String v = values.get(CACHE_DIR).trim();
+        return v.isEmpty() ? dataDir().resolve("cache") : Path.of(v).toAbsolutePath();
+    }
+
     /** Client settings given under {@code kafka.}, with the prefix removed. */
     public Map<String, String> kafkaOverrides() {
         Map<String, String> out = new TreeMap<>();
@@ -193,6 +278,26 @@ public final class HiertagConfig {
             throw new ConfigException(key, v, "must not be empty");
         }
         return v;
+    }
+
+    private boolean bool(String key) {
+        String v = values.get(key).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new ConfigException(key, v, "expected true or false");
+        }
+        return v.equals("true");
+    }
+
+    /** An enum constant written in lower case with dashes, e.g. first-lemma for FIRST_LEMMA. */
+    private <E extends Enum<E>> E choice(String key, Class<E> type) {
+        String v = values.get(key).trim();
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(v)) {
+                return e;
+            }
+        }
+        throw new ConfigException(key, v, "expected one of " + Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
     }
 
     private int intValue(String key, int min, int max) {
@@ -307,6 +412,10 @@ public final class HiertagConfig {
             c.streamThreads();
             c.inputMaxBytes();
             c.inputMaxPixels();
+            c.labelSets();
+            c.consistencyRule();
+            c.rescoringEnsemble();
+            c.hierarchyOptions();
             return c;
         }
     }

@@ -11,23 +11,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** An ordered list of classes to tag with, looked up by index, WordNet id or name. */
 public final class LabelSet {
 
     public static final String IMAGENET_1K = "imagenet-1k";
-    private static final Pattern WNID = Pattern.compile("n\\d{8}");
 
     private final String name;
     private final List<LabelClass> classes;
     private final Map<String, LabelClass> byKey = new HashMap<>();
 
+    /** @throws IllegalArgumentException unless each class's index is its position in {@code classes} */
     public LabelSet(String name, List<LabelClass> classes) {
-        this.name = name;
+        this.name = Objects.requireNonNull(name, "name");
         this.classes = List.copyOf(classes);
-        for (LabelClass c : this.classes) {
+        for (int i = 0; i < this.classes.size(); i++) {
+            LabelClass c = this.classes.get(i);
+            if (c.index() != i) {
+                throw new IllegalArgumentException("class at position " + i + " has index " + c.index());
+            }
             if (c.wnid() != null) {
                 byKey.putIfAbsent(c.wnid(), c);
             }
@@ -58,7 +62,7 @@ public final class LabelSet {
             while ((line = r.readLine()) != null) {
                 lineNo++;
                 String[] f = line.split("\t", -1);
-                if (f.length != 3 || !WNID.matcher(f[1]).matches()
+                if (f.length != 3 || !LabelClass.WNID.matcher(f[1]).matches()
                         || Integer.parseInt(f[0]) != classes.size()) {
                     throw new LabelSetException(resource + " line " + lineNo + ": expected index, wnid, name");
                 }

@@ -4,7 +4,6 @@ import io.hiertag.avro.PendingImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The batched, model-calling step. Records wait in a changelogged store rather than in memory: Streams commits
+ * The batched, model-calling step: confident tags go straight to the output, uncertain images on to hierarchy
+ * rescoring, bad input to dead letters. Records wait in a changelogged store rather than in memory: Streams commits
  * input offsets for everything already handed to {@code process()}, so only a store that commits in the same
  * transaction keeps a buffered record alive through a crash. The batch is flushed when {@code batch.size}
  * records wait or when the wall-clock punctuator fires, and outputs keep input order and timestamps.
  */
-final class FirstPassProcessor implements Processor<String, PendingImage, Object, SpecificRecord> {
+final class FirstPassProcessor implements Processor<String, PendingImage, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(FirstPassProcessor.class);
 
@@ -29,7 +29,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     private final int batchSize;
     private final Duration maxDelay;
 
-    private ProcessorContext<Object, SpecificRecord> context;
+    private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, PendingImage> buffer;
     private long nextSequence;
     private int buffered;
@@ -41,7 +41,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     }
 
     @Override
-    public void init(ProcessorContext<Object, SpecificRecord> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.buffer = context.getStateStore(TaggingTopology.BATCH_BUFFER);
         // Sequence numbers are the store keys, so a scan returns arrival order; continue after any restored ones.
@@ -86,6 +86,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
             long ts = o.source().getTimestamp();
             if (o.tag() != null) {
                 context.forward(new Record<>(o.tag().getId(), o.tag(), ts), TaggingTopology.TAGS_SINK);
+            } else if (o.uncertain() != null) {
+                context.forward(new Record<>(o.uncertain().firstPassTag().getId(), o.uncertain(), ts),
+                        TaggingTopology.HIERARCHY_RESCORE);
             } else {
                 context.forward(new Record<>(DeadLetters.key(o.source()), o.deadLetter(), ts),
                         TaggingTopology.DEAD_LETTERS_SINK);

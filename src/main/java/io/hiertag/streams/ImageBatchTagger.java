@@ -1,14 +1,9 @@
 package io.hiertag.streams;
 
-import io.hiertag.avro.Candidate;
 import io.hiertag.avro.ImageEvent;
-import io.hiertag.avro.Label;
 import io.hiertag.avro.PendingImage;
-import io.hiertag.avro.Route;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
-import io.hiertag.labels.LabelClass;
-import io.hiertag.labels.LabelSet;
 import io.hiertag.model.ImageDecoder;
 import io.hiertag.model.ImagePreprocessor;
 import io.hiertag.model.InvalidImageException;
@@ -19,17 +14,18 @@ import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tags one batch of buffered records: decode and preprocess each image, run the image tower once for the whole
- * batch, classify each embedding with its label set. A record that fails becomes a dead letter without taking
- * the rest of the batch with it; a failing model call is bisected until the record that breaks it is found.
- * Shared by every stream task; holds no per-batch state.
+ * Runs the first pass on one batch of buffered records: decode and preprocess each image and its left-right
+ * flip, run the image tower once on [images; flipped images], then score every classifier of the record's label
+ * set and decide confident or uncertain. A record that fails becomes a dead letter without taking the rest of
+ * the batch with it; a failing model call is bisected until the record that breaks it is alone. Shared by every
+ * stream task; holds no per-batch state.
  */
 final class ImageBatchTagger {
 
@@ -40,22 +36,37 @@ final class ImageBatchTagger {
     private final ImageDecoder decoder;
     private final ImageEventReader reader;
     private final Map<String, LabelSetModel> labelSets;
+    private final boolean flip;
     private final Clock clock;
     private final int pixelsPerImage;
 
+    /** @param flip whether the flipped images are embedded too (the consistency rule's flip check) */
     ImageBatchTagger(SavedModelDualEncoder encoder, ImageDecoder decoder, Map<String, LabelSetModel> labelSets,
-            Clock clock) {
+            boolean flip, Clock clock) {
         this.encoder = encoder;
         this.preprocessor = new ImagePreprocessor(encoder.contract().image());
         this.decoder = decoder;
         this.reader = new ImageEventReader(labelSets.keySet(), decoder);
         this.labelSets = Map.copyOf(labelSets);
+        this.flip = flip;
         this.clock = clock;
         this.pixelsPerImage = preprocessor.floatsPerImage();
     }
 
     ImageEventReader reader() {
         return reader;
+    }
+
+    LabelSetModel labelSet(String name) {
+        return labelSets.get(name);
+    }
+
+    String modelId() {
+        return encoder.modelId();
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     List<BatchOutcome> tag(List<PendingImage> batch) {
@@ -75,13 +86,50 @@ final class ImageBatchTagger {
             }
         }
         embed(prepared, pixels);
+        Map<String, List<Prepared>> byLabelSet = new LinkedHashMap<>();
         for (Prepared item : prepared) {
-            PendingImage p = batch.get(item.index);
-            outcomes[item.index] = item.failure != null
-                    ? BatchOutcome.rejected(p, item.failure)
-                    : BatchOutcome.tagged(p, tagResult(item.event, item.embedding));
+            if (item.failure != null) {
+                outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), item.failure);
+            } else {
+                byLabelSet.computeIfAbsent(item.event.getLabelSet(), k -> new ArrayList<>()).add(item);
+            }
         }
+        byLabelSet.forEach((name, items) -> {
+            try {
+                classify(labelSets.get(name), items, batch, outcomes);
+            } catch (RuntimeException e) {
+                // Scoring failed for reasons no input explains (an engine error): never lose the records.
+                LOG.error("Scoring failed for {} images of label set {}", items.size(), name, e);
+                for (Prepared item : items) {
+                    outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), new RejectedInputException(
+                            Stage.INFER, "SCORING_FAILED", "scoring the embeddings failed: " + e, item.event.getId()));
+                }
+            }
+        });
         return Arrays.asList(outcomes);
+    }
+
+    private void classify(LabelSetModel model, List<Prepared> items, List<PendingImage> batch,
+            BatchOutcome[] outcomes) {
+        int d = encoder.embeddingSize();
+        float[] images = new float[items.size() * d];
+        float[] flipped = flip ? new float[items.size() * d] : null;
+        for (int i = 0; i < items.size(); i++) {
+            System.arraycopy(items.get(i).embedding, 0, images, i * d, d);
+            if (flip) {
+                System.arraycopy(items.get(i).flippedEmbedding, 0, flipped, i * d, d);
+            }
+        }
+        List<FirstPassResult> results = model.firstPass().classify(images, flipped, items.size());
+        for (int i = 0; i < items.size(); i++) {
+            Prepared item = items.get(i);
+            PendingImage source = batch.get(item.index);
+            FirstPassResult r = results.get(i);
+            TagResult tag = TagResults.firstPass(item.event, model.labels(), encoder.modelId(), r, clock.instant());
+            outcomes[item.index] = r.consistency().uncertain()
+                    ? BatchOutcome.uncertain(new UncertainImage(source, tag, item.embedding))
+                    : BatchOutcome.confident(source, tag);
+        }
     }
 
     private BufferedImage decode(ImageEvent event) throws RejectedInputException {
@@ -92,86 +140,51 @@ final class ImageBatchTagger {
         }
     }
 
-    /** Embeds all items in one call; on failure splits the batch in halves until the failing records are alone. */
+    /**
+     * Embeds the items (and their flips) in one call: input rows are the k images, then their k flips. On failure
+     * the items are split in halves until the failing ones are alone.
+     */
     private void embed(List<Prepared> items, float[] pixels) {
         if (items.isEmpty()) {
             return;
         }
-        float[] input = pixels;
-        if (items.size() * pixelsPerImage != pixels.length || items.get(0).slot != 0) {
-            input = new float[items.size() * pixelsPerImage];
-            for (int i = 0; i < items.size(); i++) {
-                System.arraycopy(pixels, items.get(i).slot * pixelsPerImage, input, i * pixelsPerImage,
-                        pixelsPerImage);
+        int k = items.size();
+        float[] input = new float[(flip ? 2 * k : k) * pixelsPerImage];
+        int size = preprocessor.size();
+        for (int i = 0; i < k; i++) {
+            int from = items.get(i).slot * pixelsPerImage;
+            System.arraycopy(pixels, from, input, i * pixelsPerImage, pixelsPerImage);
+            if (flip) {
+                ImagePreprocessor.flipHorizontally(pixels, from, input, (k + i) * pixelsPerImage, size);
             }
         }
         try {
-            float[][] embeddings = encoder.embedImages(input, items.size());
-            for (int i = 0; i < items.size(); i++) {
+            float[][] embeddings = encoder.embedImages(input, flip ? 2 * k : k);
+            for (int i = 0; i < k; i++) {
                 items.get(i).embedding = embeddings[i];
+                items.get(i).flippedEmbedding = flip ? embeddings[k + i] : null;
             }
         } catch (RuntimeException e) {
-            if (items.size() == 1) {
+            if (k == 1) {
                 Prepared item = items.get(0);
                 LOG.warn("Model call failed for image {}: {}", item.event.getId(), e.toString());
                 item.failure = new RejectedInputException(Stage.INFER, "MODEL_FAILED",
                         "the image tower failed on this image: " + e, item.event.getId());
                 return;
             }
-            LOG.warn("Model call failed for a batch of {}; splitting it to isolate the cause: {}", items.size(),
-                    e.toString());
-            int half = items.size() / 2;
-            embed(items.subList(0, half), pixels);
-            embed(items.subList(half, items.size()), pixels);
+            LOG.warn("Model call failed for a batch of {}; splitting it to isolate the cause: {}", k, e.toString());
+            embed(items.subList(0, k / 2), pixels);
+            embed(items.subList(k / 2, k), pixels);
         }
     }
 
-    private TagResult tagResult(ImageEvent event, float[] embedding) {
-        LabelSetModel model = labelSets.get(event.getLabelSet());
-        LabelSet labels = model.labels();
-        FirstPassResult first = model.firstPass().classify(embedding);
-        Label top = label(labels.get(first.top1()));
-        List<Candidate> candidates = new ArrayList<>(first.topClasses().length);
-        for (int k = 0; k < first.topClasses().length; k++) {
-            candidates.add(Candidate.newBuilder()
-                    .setLabel(label(labels.get(first.topClasses()[k])))
-                    .setFirstPassScore(first.topScores()[k])
-                    .build());
-        }
-        Optional<LabelClass> truth = labels.find(event.getGroundTruth());
-        Boolean correct = event.getGroundTruth() == null ? null
-                : truth.map(t -> t.index() == first.top1()).orElse(false);
-        return TagResult.newBuilder()
-                .setId(event.getId())
-                .setLabelSet(labels.name())
-                .setModelId(encoder.modelId())
-                .setLabel(top)
-                .setScore(first.top1Score())
-                .setRoute(Route.CONFIDENT)
-                .setFirstPassLabel(top)
-                .setFirstPassScore(first.top1Score())
-                .setChanged(false)
-                .setCandidates(candidates)
-                .setGroundTruth(event.getGroundTruth())
-                .setGroundTruthKnown(event.getGroundTruth() == null ? null : truth.isPresent())
-                .setCorrect(correct)
-                .setFirstPassCorrect(correct)
-                .setPublishedAt(event.getPublishedAt())
-                .setTaggedAt(clock.instant())
-                .setAttributes(event.getAttributes())
-                .build();
-    }
-
-    private static Label label(LabelClass c) {
-        return Label.newBuilder().setIndex(c.index()).setWnid(c.wnid()).setName(c.name()).build();
-    }
-
-    /** One decoded image waiting for its embedding. */
+    /** One decoded image waiting for its embeddings. */
     private static final class Prepared {
         final int index;
         final ImageEvent event;
         final int slot;
         float[] embedding;
+        float[] flippedEmbedding;
         RejectedInputException failure;
 
         Prepared(int index, ImageEvent event, int slot) {

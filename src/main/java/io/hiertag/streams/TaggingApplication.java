@@ -4,10 +4,13 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaClients;
 import io.hiertag.kafka.Topics;
 import io.hiertag.kafka.TopicAdmin;
-import io.hiertag.labels.LabelSet;
+import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.ImageDecoder;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.LabelSetModels;
+import io.hiertag.zeroshot.TextEmbeddingCache;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -33,31 +37,43 @@ public final class TaggingApplication implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaggingApplication.class);
 
     private final SavedModelDualEncoder encoder;
+    private final Map<String, LabelSetModel> labelSets;
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TaggingApplication(SavedModelDualEncoder encoder, KafkaStreams streams) {
+    private TaggingApplication(SavedModelDualEncoder encoder, Map<String, LabelSetModel> labelSets,
+            KafkaStreams streams) {
         this.encoder = encoder;
+        this.labelSets = labelSets;
         this.streams = streams;
     }
 
-    /** Loads the model, creates missing topics and starts processing; returns once the client is started. */
-    public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir) {
+    /**
+     * Loads the model and label sets (text embeddings from the cache when there), creates missing topics and
+     * starts processing; returns once the client is started.
+     *
+     * @param progress told how the first computation of the text embeddings advances
+     */
+    public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
+            EncodingProgress progress) {
         long t0 = System.nanoTime();
         SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir);
+        Map<String, LabelSetModel> labelSets = Map.of();
         try {
-            LabelSet imagenet = LabelSet.imagenet1k();
-            Map<String, LabelSetModel> labelSets = Map.of(imagenet.name(),
-                    LabelSetModel.build(imagenet, encoder::embedTexts));
+            labelSets = LabelSetModels.load(config.labelSets(), config.hierarchyOptions(),
+                    new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble()),
+                    encoder.modelId(), encoder::embedTexts, new TextEmbeddingCache(config.cacheDir()),
+                    EngineBankScoring::new, progress);
             LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
                     (System.nanoTime() - t0) / 1_000_000);
 
             createTopics(config, bootstrapServers);
             ImageDecoder decoder = new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels());
-            ImageBatchTagger tagger = new ImageBatchTagger(encoder, decoder, labelSets, Clock.systemUTC());
+            ImageBatchTagger tagger = new ImageBatchTagger(encoder, decoder, labelSets,
+                    config.consistencyRule().flip(), Clock.systemUTC());
             Properties props = StreamsSettings.of(config, bootstrapServers);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger), props);
-            TaggingApplication app = new TaggingApplication(encoder, streams);
+            TaggingApplication app = new TaggingApplication(encoder, labelSets, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             streams.setStateListener((now, before) -> {
                 LOG.info("Streams state {} -> {} (application.id={})", before, now, config.applicationId());
@@ -68,6 +84,7 @@ public final class TaggingApplication implements AutoCloseable {
             streams.start();
             return app;
         } catch (RuntimeException e) {
+            labelSets.values().forEach(LabelSetModel::close);
             encoder.close();
             throw e;
         }
@@ -125,7 +142,11 @@ public final class TaggingApplication implements AutoCloseable {
     @Override
     public void close() {
         long t0 = System.nanoTime();
-        streams.close(Duration.ofSeconds(60));
+        // Leaving the group hands the partitions over at once; otherwise a restarted instance waits out the
+        // session timeout of its own previous incarnation.
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
         stopped.countDown();
         LOG.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);

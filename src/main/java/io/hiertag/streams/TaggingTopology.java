@@ -13,9 +13,10 @@ import org.apache.kafka.streams.state.Stores;
  * The only place the processing graph is wired.
  *
  * <pre>
- * images ─► validate ─► first-pass (batched, changelogged buffer) ─► tags
- *              │              │
- *              └──────────────┴─► dead-letters
+ * images ─► validate ─► first-pass ─confident──────────────────► tags
+ *              │          (batched,  ─uncertain─► hierarchy-rescore ─┘
+ *              │           buffered)      │              │
+ *              └──────────────┴───────────┴──────────────┴─► dead-letters
  * </pre>
  *
  * The source reads raw bytes so that a value that is not an ImageEvent still reaches a processor, and its dead
@@ -27,6 +28,7 @@ public final class TaggingTopology {
     static final String VALIDATE = "validate";
     static final String FIRST_PASS = "first-pass";
     static final String BATCH_BUFFER = "first-pass-batch-buffer";
+    static final String HIERARCHY_RESCORE = "hierarchy-rescore";
     static final String TAGS_SINK = "tags-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
@@ -43,9 +45,11 @@ public final class TaggingTopology {
                 () -> new FirstPassProcessor(tagger, config.batchSize(), config.batchMaxDelay()), VALIDATE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_BUFFER), Serdes.Long(),
                 Topics.PENDING_IMAGE), FIRST_PASS);
-        t.addSink(TAGS_SINK, topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer(), FIRST_PASS);
+        t.addProcessor(HIERARCHY_RESCORE, () -> new HierarchyRescoreProcessor(tagger), FIRST_PASS);
+        t.addSink(TAGS_SINK, topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer(), FIRST_PASS,
+                HIERARCHY_RESCORE);
         t.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(),
-                Topics.DEAD_LETTER.serializer(), VALIDATE, FIRST_PASS);
+                Topics.DEAD_LETTER.serializer(), VALIDATE, FIRST_PASS, HIERARCHY_RESCORE);
         return t;
     }
 

@@ -32,4 +32,27 @@ public final class Vectors {
         }
         return out;
     }
+
+    /** {@code acc += v}. */
+    public static void addInto(float[] acc, float[] v) {
+        for (int i = 0; i < acc.length; i++) {
+            acc[i] += v[i];
+        }
+    }
+
+    /** A copy of {@code n} rows of length {@code d}, each scaled to unit length (zero rows stay zero). */
+    public static float[] normalizedRows(float[] rows, int n, int d) {
+        float[] out = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                s += (double) rows[i * d + j] * rows[i * d + j];
+            }
+            double inv = s == 0 ? 0 : 1.0 / Math.sqrt(s);
+            for (int j = 0; j < d; j++) {
+                out[i * d + j] = (float) (rows[i * d + j] * inv);
+            }
+        }
+        return out;
+    }
 }

@@ -8,6 +8,7 @@ import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.model.ModelFolders;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
+import io.hiertag.streams.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.hiertag.zeroshot.EncodingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +29,8 @@ class CommandLineTest {
 
     @Test
     void demoTagsTheSamplesPrintsDeadLettersAndExitsZero() throws Exception {
-        Output out = capture(() -> Hiertag.execute("demo", "--data-dir", dir.toString(), "--images", "4"));
+        Output out = capture(() -> Hiertag.execute("demo", "--data-dir", dir.toString(), "--images", "4",
+                "--set", "cache.dir=" + TestModels.cacheDir()));
         assertEquals(0, out.code, out.text);
         assertEquals(6, out.lines().stream().filter(l -> l.startsWith("tag ")).count(), out.text);
         assertEquals(3, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text);
@@ -46,10 +49,11 @@ class CommandLineTest {
         Files.write(single, SampleImages.jpeg(SampleImages.generate(3, 4, 64, 64)));
 
         HiertagConfig config = HiertagConfig.builder().set(HiertagConfig.DATA_DIR, dir.toString())
+                .set(HiertagConfig.CACHE_DIR, TestModels.cacheDir().toString())
                 .set(HiertagConfig.BATCH_SIZE, "2").build();
         try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
              TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
-                     ModelFolders.ensureTestModel(dir.resolve("model")))) {
+                     ModelFolders.ensureTestModel(dir.resolve("model")), EncodingProgress.NONE)) {
             assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
             String bs = kafka.bootstrapServers();
             Output pub = capture(() -> Hiertag.execute("publish", "--bootstrap", bs, "--ground-truth-from-folder",
@@ -63,11 +67,23 @@ class CommandLineTest {
             assertEquals(4, lines.size(), tail.text);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("n01440764/fish.jpg")), tail.text);
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("single.jpeg")), tail.text);
-            assertTrue(lines.stream().allMatch(l -> l.contains("CONFIDENT") && l.contains("top5: ")), tail.text);
+            assertTrue(lines.stream().allMatch(l -> (l.contains("CONFIDENT") || l.contains("RESCORED"))
+                    && l.contains("top5: ")), tail.text);
             // The folder name is the ground truth, so those two lines say whether the tag was right.
             assertEquals(2, lines.stream().filter(l -> l.contains("correct") || l.contains("wrong (truth")).count(),
                     tail.text);
         }
+    }
+
+    @Test
+    void aBrokenLabelSetIsRefusedAtStartWithItsLineNumber() throws Exception {
+        Path bad = dir.resolve("bad.tsv");
+        Files.writeString(bad, "name\tsense\ncat\tn02121808\nunicorn\tn99999999\n");
+        Output out = capture(() -> Hiertag.execute("run", "--data-dir", dir.toString(), "--set", "embedded.port=0",
+                "--set", "label.sets=imagenet-1k,mine=" + bad, "--set", "cache.dir=" + TestModels.cacheDir()));
+        assertEquals(2, out.code, out.text);
+        assertTrue(out.text.contains("hiertag: " + bad), out.text);
+        assertTrue(out.text.contains("line 3"), out.text);
     }
 
     @Test

@@ -67,4 +67,12 @@ class HiertagConfigTest {
         HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2").build();
         assertEquals("****", c.describe().get("kafka.ssl.keystore.password"));
     }
+
+    @Test
+    void everySettingIsDocumented() throws Exception {
+        String doc = Files.readString(Path.of("docs", "configuration.md"));
+        for (String key : HiertagConfig.knownKeys().keySet()) {
+            assertTrue(doc.contains("| `" + key + "` |"), key + " is missing from docs/configuration.md");
+        }
+    }
 }

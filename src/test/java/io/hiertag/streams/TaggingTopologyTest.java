@@ -2,10 +2,12 @@ package io.hiertag.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.avro.Candidate;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.Route;
@@ -14,7 +16,6 @@ import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.Topics;
-import io.hiertag.labels.LabelSet;
 import io.hiertag.model.ImageDecoder;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.samples.SampleImages;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaggingTopologyTest {
 
     private static SavedModelDualEncoder encoder;
+    private static Map<String, LabelSetModel> labelSets;
     private static ImageBatchTagger tagger;
 
     @TempDir
@@ -61,13 +63,14 @@ class TaggingTopologyTest {
     @BeforeAll
     static void loadModel() {
         encoder = SavedModelDualEncoder.open(TestModels.testModel());
-        LabelSet imagenet = LabelSet.imagenet1k();
-        tagger = new ImageBatchTagger(encoder, new ImageDecoder(200_000, 10_000_000),
-                Map.of(imagenet.name(), LabelSetModel.build(imagenet, encoder::embedTexts)), Clock.systemUTC());
+        labelSets = TestModels.imagenet(encoder);
+        tagger = new ImageBatchTagger(encoder, new ImageDecoder(200_000, 10_000_000), labelSets, true,
+                Clock.systemUTC());
     }
 
     @AfterAll
     static void closeModel() {
+        labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
     }
 
@@ -115,11 +118,7 @@ class TaggingTopologyTest {
         for (int i = 0; i < 4; i++) {
             TagResult t = out.get(i).value();
             assertEquals(t0.plusSeconds(i), out.get(i).getRecordTime());
-            assertEquals(Route.CONFIDENT, t.getRoute());
-            assertEquals(5, t.getCandidates().size());
-            assertEquals(t.getLabel(), t.getCandidates().get(0).getLabel());
-            assertEquals(t.getFirstPassLabel(), t.getLabel());
-            assertEquals(t.getScore(), t.getCandidates().get(0).getFirstPassScore());
+            assertWellFormed(t);
             assertEquals(encoder.modelId(), t.getModelId());
             assertEquals(Map.of("source", "test"), t.getAttributes());
             for (int k = 1; k < 5; k++) {
@@ -164,7 +163,7 @@ class TaggingTopologyTest {
         images.pipeInput("h", event("h", png(1), "imagenet-1k", "not a class"), t0);
         TagResult unknownTruth = tags.readValue();
         assertEquals(Boolean.FALSE, unknownTruth.getGroundTruthKnown());
-        assertEquals(Boolean.FALSE, unknownTruth.getCorrect());
+        assertNull(unknownTruth.getCorrect());
         images.pipeInput("i", event("i", png(1), "imagenet-1k", null), t0);
         assertNull(tags.readValue().getCorrect());
     }
@@ -217,6 +216,39 @@ class TaggingTopologyTest {
         assertEquals(topics.images(), truncated.getSourceTopic());
         assertEquals(10, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
+    }
+
+    /** Both routes obey the method: what each route must say about its label, scores and candidates. */
+    static void assertWellFormed(TagResult t) {
+        assertEquals(5, t.getCandidates().size());
+        assertEquals(t.getFirstPassLabel(), t.getCandidates().get(0).getLabel());
+        assertEquals(t.getFirstPassScore(), t.getCandidates().get(0).getFirstPassScore());
+        assertNotNull(t.getConsistency());
+        boolean agree = t.getConsistency().getTextAgreement() && t.getConsistency().getFlipAgreement();
+        if (t.getRoute() == Route.CONFIDENT) {
+            assertTrue(agree, "a confident tag has all classifiers and the flip agreeing");
+            assertEquals(t.getFirstPassLabel(), t.getLabel());
+            assertEquals(t.getFirstPassScore(), t.getScore());
+            assertFalse(t.getChanged());
+            t.getCandidates().forEach(c -> assertNull(c.getRescoreScore()));
+        } else {
+            assertFalse(agree, "an image is rescored only when a classifier or the flip disagrees");
+            int winner = -1;
+            float best = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < 5; k++) {
+                Candidate c = t.getCandidates().get(k);
+                assertNotNull(c.getRescoreScore());
+                assertTrue(c.getWinningPrompt().startsWith(c.getLabel().getName())
+                        || c.getWinningPrompt().contains(" which is a kind of "), c.getWinningPrompt());
+                if (c.getRescoreScore() > best) {
+                    best = c.getRescoreScore();
+                    winner = k;
+                }
+            }
+            assertEquals(t.getCandidates().get(winner).getLabel(), t.getLabel());
+            assertEquals(best, t.getScore());
+            assertEquals(!t.getLabel().equals(t.getFirstPassLabel()), t.getChanged());
+        }
     }
 
     private static void assertDead(DeadLetter d, Stage stage, String errorType) {

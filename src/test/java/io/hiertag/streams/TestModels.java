@@ -1,29 +1,56 @@
 package io.hiertag.streams;
 
+import io.hiertag.labels.HierarchyPrompts;
+import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.ModelFolders;
+import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.zeroshot.EncodingProgress;
+import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.LabelSetModels;
+import io.hiertag.zeroshot.TextEmbeddingCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
-/** The bundled test model, exported once per test JVM into a temporary folder and shared by the tests. */
-final class TestModels {
+/**
+ * The bundled test model, exported once per test JVM into a temporary folder, and a text-embedding cache beside
+ * it, shared by the tests so the class-name and hierarchy prompts are embedded once per run.
+ */
+public final class TestModels {
 
-    private static Path dir;
+    private static Path root;
 
     private TestModels() {
     }
 
-    static synchronized Path testModel() {
-        if (dir == null) {
+    private static synchronized Path root() {
+        if (root == null) {
             try {
-                Path tmp = Files.createTempDirectory("hiertag-test-model-");
-                tmp.toFile().deleteOnExit();
-                dir = ModelFolders.ensureTestModel(tmp.resolve("model"));
+                root = Files.createTempDirectory("hiertag-test-model-");
+                ModelFolders.ensureTestModel(root.resolve("model"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return dir;
+        return root;
+    }
+
+    public static Path testModel() {
+        return root().resolve("model");
+    }
+
+    /** The shared text-embedding cache; point {@code cache.dir} here to skip re-embedding in a test. */
+    public static Path cacheDir() {
+        return root().resolve("cache");
+    }
+
+    /** ImageNet-1k with the paper's options on {@code encoder}, through the shared cache. */
+    static Map<String, LabelSetModel> imagenet(SavedModelDualEncoder encoder) {
+        return LabelSetModels.load(Map.of("imagenet-1k", Optional.empty()), HierarchyPrompts.Options.DEFAULT,
+                LabelSetModel.Options.paper(), encoder.modelId(), encoder::embedTexts,
+                new TextEmbeddingCache(cacheDir()), EngineBankScoring::new, EncodingProgress.NONE);
     }
 }

@@ -21,16 +21,4 @@ class TopKTest {
     void kLargerThanTheScoresReturnsAllSorted() {
         assertArrayEquals(new int[] {1, 0}, TopK.of(new float[] {0.1f, 0.2f}, 5));
     }
-
-    @Test
-    void firstPassTakesTheTopFiveOfTheClassNameClassifier() {
-        float[][] rows = new float[7][];
-        for (int c = 0; c < 7; c++) {
-            rows[c] = new float[] {(float) Math.cos(c * 0.3), (float) Math.sin(c * 0.3)};
-        }
-        FirstPassResult r = new FirstPass(new ZeroShotClassifier(rows)).classify(new float[] {1, 0});
-        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, r.topClasses());
-        assertArrayEquals(new float[] {1f, (float) Math.cos(0.3), (float) Math.cos(0.6), (float) Math.cos(0.9),
-            (float) Math.cos(1.2)}, r.topScores(), 1e-6f);
-    }
 }

@@ -1,0 +1,140 @@
+package io.hiertag.zeroshot;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Text embeddings on disk, so the text tower runs once per model and label set rather than at every start. An
+ * entry is keyed by a SHA-256 over the model id (itself a hash of the model files) and every text in order, so
+ * any change to the label set, the templates, the hierarchy or the prompt format makes a new entry. Files hold
+ * little-endian float32 rows after a small header, and are written to a temporary name and moved into place.
+ */
+public final class TextEmbeddingCache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TextEmbeddingCache.class);
+    private static final int MAGIC = 0x48544543; // "HTEC"
+    private static final int VERSION = 1;
+    private static final int CHUNK = 1024;
+
+    private final Path dir;
+
+    /** @param dir the cache folder, or null for no caching (embeddings are computed every time) */
+    public TextEmbeddingCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The embeddings of {@code texts}, from the cache when present, otherwise computed in chunks (reporting
+     * progress) and stored.
+     *
+     * @param name a readable part of the file name, e.g. the label set and what the texts are
+     */
+    public float[][] embeddings(String name, String modelId, List<String> texts, TextEmbedder embedder,
+            EncodingProgress progress) {
+        Path file = dir == null ? null : dir.resolve(safe(name) + "-" + key(modelId, texts) + ".f32");
+        if (file != null && Files.isRegularFile(file)) {
+            float[][] cached = read(file, texts.size());
+            if (cached != null) {
+                LOG.info("Text embeddings for {} ({} texts) read from cache {}", name, texts.size(), file);
+                return cached;
+            }
+        }
+        long t0 = System.nanoTime();
+        float[][] out = new float[texts.size()][];
+        progress.update(name, 0, texts.size());
+        for (int from = 0; from < texts.size(); from += CHUNK) {
+            int to = Math.min(texts.size(), from + CHUNK);
+            float[][] part = embedder.embedTexts(new ArrayList<>(texts.subList(from, to)));
+            System.arraycopy(part, 0, out, from, part.length);
+            progress.update(name, to, texts.size());
+        }
+        LOG.info("Embedded {} texts for {} in {} ms", texts.size(), name, (System.nanoTime() - t0) / 1_000_000);
+        if (file != null) {
+            write(file, out);
+        }
+        return out;
+    }
+
+    static String key(String modelId, List<String> texts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(modelId.getBytes(StandardCharsets.UTF_8));
+            for (String t : texts) {
+                sha.update((byte) '\n');
+                sha.update(t.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Null when the file is not a complete entry of the expected size (it is then recomputed). */
+    private static float[][] read(Path file, int rows) {
+        try (InputStream in = Files.newInputStream(file);
+             DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16))) {
+            if (data.readInt() != MAGIC || data.readInt() != VERSION || data.readInt() != rows) {
+                LOG.warn("Ignoring text-embedding cache {}: not a cache file of {} rows", file, rows);
+                return null;
+            }
+            int d = data.readInt();
+            byte[] buf = new byte[d * 4];
+            float[][] out = new float[rows][d];
+            for (int r = 0; r < rows; r++) {
+                data.readFully(buf);
+                ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
+            }
+            return out;
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable text-embedding cache {}: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    private static void write(Path file, float[][] rows) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
+            int d = rows.length == 0 ? 0 : rows[0].length;
+            try (OutputStream out = Files.newOutputStream(tmp);
+                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16))) {
+                data.writeInt(MAGIC);
+                data.writeInt(VERSION);
+                data.writeInt(rows.length);
+                data.writeInt(d);
+                ByteBuffer buf = ByteBuffer.allocate(d * 4).order(ByteOrder.LITTLE_ENDIAN);
+                for (float[] row : rows) {
+                    buf.clear();
+                    buf.asFloatBuffer().put(row);
+                    data.write(buf.array());
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // The cache only saves time; a read-only or full disk must not stop the application.
+            LOG.warn("Could not write text-embedding cache {}: {}", file, e.toString());
+        }
+    }
+}
