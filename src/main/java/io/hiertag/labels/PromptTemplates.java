@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Prompt templates with a {@code {}} where the class text goes. */
@@ -21,8 +22,15 @@ public final class PromptTemplates {
         return CLIP_IMAGENET;
     }
 
-    public static String apply(String template, String text) {
-        return template.replace("{}", text);
+    /** Every text in every template, template-major: {@code templates.size() × texts.size()} prompts. */
+    public static List<String> applyAll(List<String> templates, List<String> texts) {
+        List<String> out = new ArrayList<>(templates.size() * texts.size());
+        for (String t : templates) {
+            for (String x : texts) {
+                out.add(t.replace("{}", x));
+            }
+        }
+        return out;
     }
 
     private static List<String> read(String resource) {

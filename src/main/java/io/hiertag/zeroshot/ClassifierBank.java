@@ -1,5 +1,6 @@
 package io.hiertag.zeroshot;
 
+import io.hiertag.labels.PromptTemplates;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,13 +63,8 @@ public final class ClassifierBank {
 
     /** The texts a bank needs embedded, in the order {@link #fromEmbeddings} takes them: names, then templates. */
     public static List<String> texts(List<String> classTexts, List<String> templates) {
-        List<String> out = new ArrayList<>(classTexts.size() * (1 + templates.size()));
-        out.addAll(classTexts);
-        for (String t : templates) {
-            for (String c : classTexts) {
-                out.add(t.replace("{}", c));
-            }
-        }
+        List<String> out = new ArrayList<>(classTexts);
+        out.addAll(PromptTemplates.applyAll(templates, classTexts));
         return out;
     }
 

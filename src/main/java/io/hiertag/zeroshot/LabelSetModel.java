@@ -1,7 +1,7 @@
 package io.hiertag.zeroshot;
 
 import io.hiertag.labels.LabelSet;
-import java.util.ArrayList;
+import io.hiertag.labels.PromptTemplates;
 import java.util.List;
 import java.util.function.Function;
 
@@ -57,7 +57,7 @@ public final class LabelSetModel implements AutoCloseable {
         ClassifierBank bank = ClassifierBank.fromEmbeddings(classifierEmbeddings, names, templates.size());
         float[][] stringEmbeddings = options.ensemble()
                 ? templateMeans(cache.embeddings(labels.name() + "-hierarchy-ensemble", modelId,
-                        wrapped(hierarchy.strings(), templates), embedder, progress), hierarchy.strings().size(),
+                        PromptTemplates.applyAll(templates, hierarchy.strings()), embedder, progress), hierarchy.strings().size(),
                         templates.size())
                 : cache.embeddings(labels.name() + "-hierarchy", modelId, hierarchy.strings(), embedder, progress);
         HierarchyBank hierarchyBank = new HierarchyBank(hierarchy.strings(), hierarchy.owners(), stringEmbeddings,
@@ -66,17 +66,6 @@ public final class LabelSetModel implements AutoCloseable {
         return new LabelSetModel(labels, bank, scoring,
                 new FirstPass(bank, scoring, options.rule(), options.ensemble()),
                 new HierarchyRescorer(hierarchyBank));
-    }
-
-    /** Every string in every template, template-major: {@code templates × strings} texts. */
-    private static List<String> wrapped(List<String> strings, List<String> templates) {
-        List<String> out = new ArrayList<>(strings.size() * templates.size());
-        for (String t : templates) {
-            for (String s : strings) {
-                out.add(t.replace("{}", s));
-            }
-        }
-        return out;
     }
 
     private static float[][] templateMeans(float[][] embeddings, int strings, int templates) {
