@@ -34,6 +34,7 @@ public final class HiertagConfig {
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_MAX_DELAY = "batch.max-delay";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    public static final String BATCH_BUFFER = "batch.buffer";
     public static final String STREAM_THREADS = "stream.threads";
     public static final String INPUT_MAX_BYTES = "input.max-bytes";
     public static final String INPUT_MAX_PIXELS = "input.max-pixels";
@@ -64,6 +65,8 @@ public final class HiertagConfig {
         known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");
         known(BATCH_MAX_DELAY, "200ms", "Longest wait before a partial batch is flushed (wall clock).");
         known(PROCESSING_GUARANTEE, "exactly_once_v2", "exactly_once_v2 or at_least_once.");
+        known(BATCH_BUFFER, "persistent", "persistent: the batch buffer is a changelogged store and survives a crash; "
+                + "memory: not changelogged, loses waiting images on a crash (only to demonstrate the failure).");
         known(STREAM_THREADS, "1", "Kafka Streams threads per instance.");
         known(INPUT_MAX_BYTES, "10000000", "Largest accepted encoded image, in bytes.");
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
@@ -159,6 +162,15 @@ public final class HiertagConfig {
             throw new ConfigException(PROCESSING_GUARANTEE, v, "use exactly_once_v2 or at_least_once");
         }
         return v;
+    }
+
+    /** Whether the batch buffer is changelogged (the default) or in memory only. */
+    public boolean persistentBatchBuffer() {
+        String v = values.get(BATCH_BUFFER).trim();
+        if (!v.equals("persistent") && !v.equals("memory")) {
+            throw new ConfigException(BATCH_BUFFER, v, "use persistent or memory");
+        }
+        return v.equals("persistent");
     }
 
     public int streamThreads() {
@@ -410,6 +422,7 @@ public final class HiertagConfig {
             c.batchMaxDelay();
             c.processingGuarantee();
             c.streamThreads();
+            c.persistentBatchBuffer();
             c.inputMaxBytes();
             c.inputMaxPixels();
             c.labelSets();

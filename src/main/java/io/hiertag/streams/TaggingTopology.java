@@ -43,8 +43,13 @@ public final class TaggingTopology {
                 IMAGES_SOURCE);
         t.addProcessor(FIRST_PASS,
                 () -> new FirstPassProcessor(tagger, config.batchSize(), config.batchMaxDelay()), VALIDATE);
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_BUFFER), Serdes.Long(),
-                Topics.PENDING_IMAGE), FIRST_PASS);
+        // The in-memory variant is not changelogged, so a crash loses what waits in it: it exists only so the
+        // crash test can show that its harness catches that failure.
+        t.addStateStore(config.persistentBatchBuffer()
+                ? Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_BUFFER), Serdes.Long(),
+                        Topics.PENDING_IMAGE)
+                : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BATCH_BUFFER), Serdes.Long(),
+                        Topics.PENDING_IMAGE).withLoggingDisabled(), FIRST_PASS);
         t.addProcessor(HIERARCHY_RESCORE, () -> new HierarchyRescoreProcessor(tagger), FIRST_PASS);
         t.addSink(TAGS_SINK, topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer(), FIRST_PASS,
                 HIERARCHY_RESCORE);
