@@ -15,8 +15,7 @@ record BatchOutcome(PendingImage source, TagResult tag, UncertainImage uncertain
         return new BatchOutcome(image.source(), null, image, null);
     }
 
-    static BatchOutcome rejected(PendingImage source, RejectedInputException e) {
-        return new BatchOutcome(source, null, null,
-                DeadLetters.of(source, e.stage(), e.errorType(), e.getMessage(), e.imageId()));
+    static BatchOutcome rejected(PendingImage source, RejectedInputException e, String modelId) {
+        return new BatchOutcome(source, null, null, DeadLetters.of(source, e, modelId));
     }
 }

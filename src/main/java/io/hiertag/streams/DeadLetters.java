@@ -2,7 +2,6 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
-import io.hiertag.avro.Stage;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
@@ -11,12 +10,14 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static DeadLetter of(PendingImage source, Stage stage, String errorType, String message, String imageId) {
+    static DeadLetter of(PendingImage source, RejectedInputException e, String modelId) {
         return DeadLetter.newBuilder()
-                .setStage(stage)
-                .setErrorType(errorType)
-                .setMessage(message)
-                .setImageId(imageId)
+                .setStage(e.stage())
+                .setErrorType(e.errorType())
+                .setMessage(e.getMessage())
+                .setImageId(e.imageId())
+                .setLabelSet(e.labelSet())
+                .setModelId(modelId)
                 .setSourceTopic(source.getTopic())
                 .setSourcePartition(source.getPartition())
                 .setSourceOffset(source.getOffset())

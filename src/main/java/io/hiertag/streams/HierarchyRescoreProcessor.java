@@ -43,9 +43,11 @@ final class HierarchyRescoreProcessor implements Processor<String, UncertainImag
             context.forward(new Record<>(tag.getId(), tag, record.timestamp()), TaggingTopology.TAGS_SINK);
         } catch (RuntimeException e) {
             LOG.error("Rescoring failed for image {}", first.getId(), e);
-            context.forward(new Record<>(DeadLetters.key(image.source()), DeadLetters.of(image.source(),
-                    Stage.RESCORE, "RESCORE_FAILED", "hierarchy rescoring failed: " + e, first.getId()),
-                    record.timestamp()), TaggingTopology.DEAD_LETTERS_SINK);
+            RejectedInputException reason = new RejectedInputException(Stage.RESCORE, "RESCORE_FAILED",
+                    "hierarchy rescoring failed: " + e, image.event());
+            context.forward(new Record<>(DeadLetters.key(image.source()),
+                    DeadLetters.of(image.source(), reason, tagger.modelId()), record.timestamp()),
+                    TaggingTopology.DEAD_LETTERS_SINK);
         }
     }
 }

@@ -82,14 +82,14 @@ final class ImageBatchTagger {
                 preprocessor.preprocessInto(image, pixels, slot * pixelsPerImage);
                 prepared.add(new Prepared(i, event, slot));
             } catch (RejectedInputException e) {
-                outcomes[i] = BatchOutcome.rejected(p, e);
+                outcomes[i] = BatchOutcome.rejected(p, e, encoder.modelId());
             }
         }
         embed(prepared, pixels);
         Map<String, List<Prepared>> byLabelSet = new LinkedHashMap<>();
         for (Prepared item : prepared) {
             if (item.failure != null) {
-                outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), item.failure);
+                outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), item.failure, encoder.modelId());
             } else {
                 byLabelSet.computeIfAbsent(item.event.getLabelSet(), k -> new ArrayList<>()).add(item);
             }
@@ -102,7 +102,8 @@ final class ImageBatchTagger {
                 LOG.error("Scoring failed for {} images of label set {}", items.size(), name, e);
                 for (Prepared item : items) {
                     outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), new RejectedInputException(
-                            Stage.INFER, "SCORING_FAILED", "scoring the embeddings failed: " + e, item.event.getId()));
+                            Stage.INFER, "SCORING_FAILED", "scoring the embeddings failed: " + e, item.event),
+                            encoder.modelId());
                 }
             }
         });
@@ -127,7 +128,7 @@ final class ImageBatchTagger {
             FirstPassResult r = results.get(i);
             TagResult tag = TagResults.firstPass(item.event, model.labels(), encoder.modelId(), r, clock.instant());
             outcomes[item.index] = r.consistency().uncertain()
-                    ? BatchOutcome.uncertain(new UncertainImage(source, tag, item.embedding))
+                    ? BatchOutcome.uncertain(new UncertainImage(source, item.event, tag, item.embedding))
                     : BatchOutcome.confident(source, tag);
         }
     }
@@ -136,7 +137,7 @@ final class ImageBatchTagger {
         try {
             return decoder.decode(ImageEventReader.bytes(event.getImage()));
         } catch (InvalidImageException e) {
-            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), event.getId());
+            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), event);
         }
     }
 
@@ -169,7 +170,7 @@ final class ImageBatchTagger {
                 Prepared item = items.get(0);
                 LOG.warn("Model call failed for image {}: {}", item.event.getId(), e.toString());
                 item.failure = new RejectedInputException(Stage.INFER, "MODEL_FAILED",
-                        "the image tower failed on this image: " + e, item.event.getId());
+                        "the image tower failed on this image: " + e, item.event);
                 return;
             }
             LOG.warn("Model call failed for a batch of {}; splitting it to isolate the cause: {}", k, e.toString());

@@ -44,25 +44,25 @@ final class ImageEventReader {
     void validate(ImageEvent event) throws RejectedInputException {
         String id = event.getId();
         if (id == null || id.isBlank()) {
-            throw new RejectedInputException(Stage.VALIDATE, "MISSING_ID", "the ImageEvent has an empty id", null);
+            throw new RejectedInputException(Stage.VALIDATE, "MISSING_ID", "the ImageEvent has an empty id", event);
         }
         if (!labelSets.contains(event.getLabelSet())) {
             throw new RejectedInputException(Stage.VALIDATE, "UNKNOWN_LABEL_SET", "label set '"
-                    + event.getLabelSet() + "' is not loaded; loaded: " + String.join(", ", labelSets), id);
+                    + event.getLabelSet() + "' is not loaded; loaded: " + String.join(", ", labelSets), event);
         }
         if (event.getUri() != null) {
             throw new RejectedInputException(Stage.VALIDATE, "URI_NOT_ALLOWED", "uri inputs are disabled; send the "
-                    + "image bytes in the image field", id);
+                    + "image bytes in the image field", event);
         }
         ByteBuffer image = event.getImage();
         if (image == null) {
             throw new RejectedInputException(Stage.VALIDATE, "NO_IMAGE", "the ImageEvent carries neither image "
-                    + "bytes nor a uri", id);
+                    + "bytes nor a uri", event);
         }
         try {
             decoder.check(bytes(image));
         } catch (InvalidImageException e) {
-            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), id);
+            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), event);
         }
     }
 

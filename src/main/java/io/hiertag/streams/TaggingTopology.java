@@ -39,8 +39,8 @@ public final class TaggingTopology {
         Topics topics = new Topics(config.topicPrefix());
         Topology t = new Topology();
         t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
-        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader()),
-                IMAGES_SOURCE);
+        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader(),
+                tagger == null ? null : tagger.modelId()), IMAGES_SOURCE);
         t.addProcessor(FIRST_PASS,
                 () -> new FirstPassProcessor(tagger, config.batchSize(), config.batchMaxDelay()), VALIDATE);
         // The in-memory variant is not changelogged, so a crash loses what waits in it: it exists only so the

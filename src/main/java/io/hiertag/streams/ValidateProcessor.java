@@ -16,10 +16,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ValidateProcessor implements Processor<byte[], byte[], Object, SpecificRecord> {
 
     private final ImageEventReader reader;
+    private final String modelId;
     private ProcessorContext<Object, SpecificRecord> context;
 
-    ValidateProcessor(ImageEventReader reader) {
+    ValidateProcessor(ImageEventReader reader, String modelId) {
         this.reader = reader;
+        this.modelId = modelId;
     }
 
     @Override
@@ -43,7 +45,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Speci
             context.forward(new Record<>(event.getId(), pending, record.timestamp()), TaggingTopology.FIRST_PASS);
         } catch (RejectedInputException e) {
             context.forward(new Record<>(DeadLetters.key(pending),
-                    DeadLetters.of(pending, e.stage(), e.errorType(), e.getMessage(), e.imageId()),
+                    DeadLetters.of(pending, e, modelId),
                     record.timestamp()), TaggingTopology.DEAD_LETTERS_SINK);
         }
     }
