@@ -1,6 +1,7 @@
 package io.hiertag.config;
 
 import io.hiertag.labels.HierarchyPrompts;
+import io.hiertag.model.ImageDecoder;
 import io.hiertag.zeroshot.ConsistencyRule;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,12 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The application's settings, typed, from one place. Layers, each overriding the one before: built-in defaults,
@@ -38,6 +43,10 @@ public final class HiertagConfig {
     public static final String STREAM_THREADS = "stream.threads";
     public static final String INPUT_MAX_BYTES = "input.max-bytes";
     public static final String INPUT_MAX_PIXELS = "input.max-pixels";
+    public static final String INPUT_FORMATS = "input.formats";
+    public static final String INPUT_URI_ALLOWED_DIRS = "input.uri.allowed-dirs";
+    public static final String INPUT_URI_ALLOWED_HOSTS = "input.uri.allowed-hosts";
+    public static final String INPUT_URI_TIMEOUT = "input.uri.timeout";
     public static final String LABEL_SETS = "label.sets";
     public static final String CONSISTENCY_FLIP = "consistency.flip";
     public static final String CONSISTENCY_THRESHOLD = "consistency.threshold";
@@ -70,6 +79,10 @@ public final class HiertagConfig {
         known(STREAM_THREADS, "1", "Kafka Streams threads per instance.");
         known(INPUT_MAX_BYTES, "10000000", "Largest accepted encoded image, in bytes.");
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
+        known(INPUT_FORMATS, "jpeg,png", "Accepted image formats, sniffed from the bytes: jpeg, png.");
+        known(INPUT_URI_ALLOWED_DIRS, "", "Folders that file: URIs may point into, comma-separated; empty: none.");
+        known(INPUT_URI_ALLOWED_HOSTS, "", "Host names that http(s): URIs may point at, comma-separated; empty: none.");
+        known(INPUT_URI_TIMEOUT, "10s", "Connect and read timeout for http(s): URIs.");
         known(LABEL_SETS, "imagenet-1k", "Label sets to load, comma-separated: imagenet-1k (built in) or "
                 + "name=path/to/labels.tsv.");
         known(CONSISTENCY_FLIP, "true", "Also call an image uncertain when its left-right flip gets another label.");
@@ -191,6 +204,38 @@ public final class HiertagConfig {
      */
     public long maxRecordBytes() {
         return inputMaxBytes() + 1024 * 1024;
+    }
+
+    public Set<ImageDecoder.Format> inputFormats() {
+        Set<ImageDecoder.Format> out = EnumSet.noneOf(ImageDecoder.Format.class);
+        for (String f : list(INPUT_FORMATS)) {
+            try {
+                out.add(ImageDecoder.Format.valueOf(f.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(INPUT_FORMATS, values.get(INPUT_FORMATS), "'" + f + "' is not one of "
+                        + Arrays.toString(ImageDecoder.Format.values()).toLowerCase(Locale.ROOT));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(INPUT_FORMATS, values.get(INPUT_FORMATS), "allow at least one format");
+        }
+        return out;
+    }
+
+    public List<Path> inputUriAllowedDirs() {
+        return list(INPUT_URI_ALLOWED_DIRS).stream().map(d -> Path.of(d).toAbsolutePath()).toList();
+    }
+
+    public Set<String> inputUriAllowedHosts() {
+        return new TreeSet<>(list(INPUT_URI_ALLOWED_HOSTS));
+    }
+
+    public Duration inputUriTimeout() {
+        return duration(INPUT_URI_TIMEOUT);
+    }
+
+    private List<String> list(String key) {
+        return Arrays.stream(values.get(key).split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     /**
@@ -426,6 +471,8 @@ public final class HiertagConfig {
             c.inputMaxBytes();
             c.inputMaxPixels();
             c.labelSets();
+            c.inputFormats();
+            c.inputUriTimeout();
             c.consistencyRule();
             c.rescoringEnsemble();
             c.hierarchyOptions();

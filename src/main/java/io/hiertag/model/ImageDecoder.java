@@ -4,8 +4,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -22,10 +24,17 @@ public final class ImageDecoder {
 
     private final long maxBytes;
     private final long maxPixels;
+    private final Set<Format> allowed;
 
-    public ImageDecoder(long maxBytes, long maxPixels) {
+    public ImageDecoder(long maxBytes, long maxPixels, Set<Format> allowed) {
         this.maxBytes = maxBytes;
         this.maxPixels = maxPixels;
+        this.allowed = allowed.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(allowed);
+    }
+
+    /** Every supported format allowed. */
+    public ImageDecoder(long maxBytes, long maxPixels) {
+        this(maxBytes, maxPixels, EnumSet.allOf(Format.class));
     }
 
     public BufferedImage decode(byte[] bytes) throws InvalidImageException {
@@ -79,6 +88,10 @@ public final class ImageDecoder {
         if (f == null) {
             throw new InvalidImageException("UNSUPPORTED_FORMAT", "the bytes are not a JPEG or PNG image (first bytes "
                     + hex(bytes, 8) + ")");
+        }
+        if (!allowed.contains(f)) {
+            throw new InvalidImageException("UNSUPPORTED_FORMAT", "the image is a " + f + ", not one of the allowed "
+                    + "formats " + allowed + " (setting input.formats)");
         }
         return f;
     }

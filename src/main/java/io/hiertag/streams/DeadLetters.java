@@ -28,12 +28,14 @@ final class DeadLetters {
     }
 
     static byte[] key(PendingImage source) {
-        ByteBuffer k = source.getKey();
-        if (k == null) {
-            return null;
-        }
-        byte[] out = new byte[k.remaining()];
-        k.duplicate().get(out);
+        return source.getKey() == null ? null : bytes(source.getKey());
+    }
+
+    /** The remaining bytes of an Avro bytes field, without disturbing its position. */
+    static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
         return out;
     }
 }

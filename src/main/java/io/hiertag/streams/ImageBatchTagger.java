@@ -4,7 +4,7 @@ import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
-import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImageLoader;
 import io.hiertag.model.ImagePreprocessor;
 import io.hiertag.model.InvalidImageException;
 import io.hiertag.model.SavedModelDualEncoder;
@@ -33,7 +33,7 @@ final class ImageBatchTagger {
 
     private final SavedModelDualEncoder encoder;
     private final ImagePreprocessor preprocessor;
-    private final ImageDecoder decoder;
+    private final ImageLoader images;
     private final ImageEventReader reader;
     private final Map<String, LabelSetModel> labelSets;
     private final boolean flip;
@@ -41,12 +41,12 @@ final class ImageBatchTagger {
     private final int pixelsPerImage;
 
     /** @param flip whether the flipped images are embedded too (the consistency rule's flip check) */
-    ImageBatchTagger(SavedModelDualEncoder encoder, ImageDecoder decoder, Map<String, LabelSetModel> labelSets,
+    ImageBatchTagger(SavedModelDualEncoder encoder, ImageLoader images, Map<String, LabelSetModel> labelSets,
             boolean flip, Clock clock) {
         this.encoder = encoder;
         this.preprocessor = new ImagePreprocessor(encoder.contract().image());
-        this.decoder = decoder;
-        this.reader = new ImageEventReader(labelSets.keySet(), decoder);
+        this.images = images;
+        this.reader = new ImageEventReader(labelSets.keySet(), images);
         this.labelSets = Map.copyOf(labelSets);
         this.flip = flip;
         this.clock = clock;
@@ -76,7 +76,7 @@ final class ImageBatchTagger {
         for (int i = 0; i < batch.size(); i++) {
             PendingImage p = batch.get(i);
             try {
-                ImageEvent event = reader.read(p.getTopic(), ImageEventReader.bytes(p.getValue()));
+                ImageEvent event = reader.read(p.getTopic(), DeadLetters.bytes(p.getValue()));
                 BufferedImage image = decode(event);
                 int slot = prepared.size();
                 preprocessor.preprocessInto(image, pixels, slot * pixelsPerImage);
@@ -135,9 +135,11 @@ final class ImageBatchTagger {
 
     private BufferedImage decode(ImageEvent event) throws RejectedInputException {
         try {
-            return decoder.decode(ImageEventReader.bytes(event.getImage()));
+            return images.load(event.getImage(), event.getUri());
         } catch (InvalidImageException e) {
-            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), event);
+            // A uri refused only when read (a link leading out of an allowed folder) is a policy refusal.
+            Stage stage = e.errorType().equals("URI_NOT_ALLOWED") ? Stage.VALIDATE : Stage.DECODE;
+            throw new RejectedInputException(stage, e.errorType(), e.getMessage(), event);
         }
     }
 

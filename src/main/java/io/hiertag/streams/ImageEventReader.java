@@ -3,7 +3,7 @@ package io.hiertag.streams;
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.Stage;
 import io.hiertag.kafka.Topics;
-import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImageLoader;
 import io.hiertag.model.InvalidImageException;
 import java.nio.ByteBuffer;
 import java.util.Set;
@@ -17,11 +17,11 @@ import org.apache.kafka.common.errors.SerializationException;
 final class ImageEventReader {
 
     private final Set<String> labelSets;
-    private final ImageDecoder decoder;
+    private final ImageLoader images;
 
-    ImageEventReader(Set<String> labelSets, ImageDecoder decoder) {
+    ImageEventReader(Set<String> labelSets, ImageLoader images) {
         this.labelSets = new TreeSet<>(labelSets);
-        this.decoder = decoder;
+        this.images = images;
     }
 
     ImageEvent read(String topic, byte[] value) throws RejectedInputException {
@@ -50,26 +50,22 @@ final class ImageEventReader {
             throw new RejectedInputException(Stage.VALIDATE, "UNKNOWN_LABEL_SET", "label set '"
                     + event.getLabelSet() + "' is not loaded; loaded: " + String.join(", ", labelSets), event);
         }
-        if (event.getUri() != null) {
-            throw new RejectedInputException(Stage.VALIDATE, "URI_NOT_ALLOWED", "uri inputs are disabled; send the "
-                    + "image bytes in the image field", event);
-        }
         ByteBuffer image = event.getImage();
-        if (image == null) {
+        String uri = event.getUri();
+        if (image == null && uri == null) {
             throw new RejectedInputException(Stage.VALIDATE, "NO_IMAGE", "the ImageEvent carries neither image "
                     + "bytes nor a uri", event);
         }
-        try {
-            decoder.check(bytes(image));
-        } catch (InvalidImageException e) {
-            throw new RejectedInputException(Stage.DECODE, e.errorType(), e.getMessage(), event);
+        if (image != null && uri != null) {
+            throw new RejectedInputException(Stage.VALIDATE, "IMAGE_AND_URI", "the ImageEvent carries both image "
+                    + "bytes and a uri; send exactly one", event);
         }
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        try {
+            images.check(image, uri);
+        } catch (InvalidImageException e) {
+            // A refused uri is a policy decision about the event; bad bytes are a decoding matter.
+            Stage stage = e.errorType().equals("URI_NOT_ALLOWED") ? Stage.VALIDATE : Stage.DECODE;
+            throw new RejectedInputException(stage, e.errorType(), e.getMessage(), event);
+        }
     }
 }

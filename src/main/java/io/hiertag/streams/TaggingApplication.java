@@ -6,6 +6,8 @@ import io.hiertag.kafka.Topics;
 import io.hiertag.kafka.TopicAdmin;
 import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImageFetcher;
+import io.hiertag.model.ImageLoader;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -68,8 +70,11 @@ public final class TaggingApplication implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
 
             createTopics(config, bootstrapServers);
-            ImageDecoder decoder = new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels());
-            ImageBatchTagger tagger = new ImageBatchTagger(encoder, decoder, labelSets,
+            ImageLoader images = new ImageLoader(
+                    new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
+                    new ImageFetcher(config.inputUriAllowedDirs(), config.inputUriAllowedHosts(),
+                            config.inputMaxBytes(), config.inputUriTimeout()));
+            ImageBatchTagger tagger = new ImageBatchTagger(encoder, images, labelSets,
                     config.consistencyRule().flip(), Clock.systemUTC());
             Properties props = StreamsSettings.of(config, bootstrapServers);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger), props);

@@ -17,10 +17,15 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.Topics;
 import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImageFetcher;
+import io.hiertag.model.ImageLoader;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.zeroshot.LabelSetModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -49,6 +55,7 @@ class TaggingTopologyTest {
     private static SavedModelDualEncoder encoder;
     private static Map<String, LabelSetModel> labelSets;
     private static ImageBatchTagger tagger;
+    private static Path allowedDir;
 
     @TempDir
     Path stateDir;
@@ -64,8 +71,15 @@ class TaggingTopologyTest {
     static void loadModel() {
         encoder = SavedModelDualEncoder.open(TestModels.testModel());
         labelSets = TestModels.imagenet(encoder);
-        tagger = new ImageBatchTagger(encoder, new ImageDecoder(200_000, 10_000_000), labelSets, true,
-                Clock.systemUTC());
+        try {
+            allowedDir = Files.createTempDirectory("hiertag-allowed-");
+            Files.write(allowedDir.resolve("ok.png"), png(4));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ImageLoader images = new ImageLoader(new ImageDecoder(200_000, 10_000_000),
+                new ImageFetcher(List.of(allowedDir), Set.of(), 200_000, Duration.ofSeconds(2)));
+        tagger = new ImageBatchTagger(encoder, images, labelSets, true, Clock.systemUTC());
     }
 
     @AfterAll
@@ -176,6 +190,14 @@ class TaggingTopologyTest {
         ImageEvent uri = ImagePublisher.event("by-uri", png(1), "imagenet-1k", null, Map.of());
         uri.setImage(null);
         uri.setUri("file:///etc/passwd");
+        ImageEvent allowedUri = ImagePublisher.event("allowed-uri", png(1), "imagenet-1k", null, Map.of());
+        allowedUri.setImage(null);
+        allowedUri.setUri(allowedDir.resolve("ok.png").toUri().toString());
+        ImageEvent escaping = ImagePublisher.event("escaping-uri", png(1), "imagenet-1k", null, Map.of());
+        escaping.setImage(null);
+        escaping.setUri(allowedDir.toUri() + "../../etc/passwd");
+        ImageEvent both = ImagePublisher.event("both", png(1), "imagenet-1k", null, Map.of());
+        both.setUri(allowedDir.resolve("ok.png").toUri().toString());
         ImageEvent noImage = ImagePublisher.event("no-image", png(1), "imagenet-1k", null, Map.of());
         noImage.setImage(null);
 
@@ -189,16 +211,20 @@ class TaggingTopologyTest {
         images.pipeInput("too-big", event("too-big", new byte[200_001], "imagenet-1k", null), t0);
         images.pipeInput("by-uri", Topics.IMAGE_EVENT.serializer().serialize("t", uri), t0);
         images.pipeInput("no-image", Topics.IMAGE_EVENT.serializer().serialize("t", noImage), t0);
+        images.pipeInput("allowed-uri", Topics.IMAGE_EVENT.serializer().serialize("t", allowedUri), t0);
+        images.pipeInput("escaping-uri", Topics.IMAGE_EVENT.serializer().serialize("t", escaping), t0);
+        images.pipeInput("both", Topics.IMAGE_EVENT.serializer().serialize("t", both), t0);
         images.pipeInput("truncated", event("truncated", Arrays.copyOf(jpeg, jpeg.length / 2), "imagenet-1k", null),
                 t0);
         images.pipeInput("good-2", event("good-2", jpeg, "imagenet-1k", null), t0);
         driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        assertEquals(List.of("good-1", "good-2"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        assertEquals(List.of("good-1", "allowed-uri", "good-2"),
+                tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
         Map<String, DeadLetter> byKey = new java.util.LinkedHashMap<>();
         deadLetters.readKeyValuesToList().forEach(kv -> byKey.put(new String(kv.key), kv.value));
         assertEquals(List.of("not-avro", "empty-value", "missing-id", "unknown-set", "gif", "empty-image", "too-big",
-                "by-uri", "no-image", "truncated"), List.copyOf(byKey.keySet()));
+                "by-uri", "no-image", "escaping-uri", "both", "truncated"), List.copyOf(byKey.keySet()));
         assertDead(byKey.get("not-avro"), Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT");
         assertArrayEquals(notAvro, bytes(byKey.get("not-avro").getOriginalValue()));
         assertDead(byKey.get("empty-value"), Stage.DESERIALIZE, "EMPTY_VALUE");
@@ -210,11 +236,15 @@ class TaggingTopologyTest {
         assertDead(byKey.get("too-big"), Stage.DECODE, "TOO_LARGE");
         assertDead(byKey.get("by-uri"), Stage.VALIDATE, "URI_NOT_ALLOWED");
         assertDead(byKey.get("no-image"), Stage.VALIDATE, "NO_IMAGE");
+        assertDead(byKey.get("escaping-uri"), Stage.VALIDATE, "URI_NOT_ALLOWED");
+        assertDead(byKey.get("both"), Stage.VALIDATE, "IMAGE_AND_URI");
+        assertEquals("imagenet-1k", byKey.get("both").getLabelSet());
+        assertEquals(encoder.modelId(), byKey.get("both").getModelId());
         DeadLetter truncated = byKey.get("truncated");
         assertDead(truncated, Stage.DECODE, "UNREADABLE_IMAGE");
         assertEquals("truncated", truncated.getImageId());
         assertEquals(topics.images(), truncated.getSourceTopic());
-        assertEquals(10, truncated.getSourceOffset());
+        assertEquals(13, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
     }
 
