@@ -1,5 +1,6 @@
 package io.hiertag.model;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Turns a text into the fixed-length token-id row a text signature takes. Implementations are thread-safe. */
@@ -20,17 +21,22 @@ public interface Tokenizer {
     /**
      * Builds the tokenizer a model's contract names.
      *
+     * <p>For {@code clip-bpe} the vocabulary is CLIP's merges file (gzipped or not); when the contract's file
+     * does not exist in the model folder, the merges file shipped in this jar is used, since every CLIP model
+     * shares it. CLIP always lower-cases, whatever {@code lowerCase} says.
+     *
      * @param contract the model's contract
      * @param modelDir the model folder, against which the vocabulary file is resolved
      * @return the tokenizer
-     * @throws UnsupportedOperationException for a tokenizer type not implemented yet
      */
     static Tokenizer forContract(ModelContract contract, Path modelDir) {
         ModelContract.TextSpec text = contract.text();
+        Path vocabulary = modelDir.resolve(text.vocabulary());
         return switch (text.tokenizer()) {
-            case WORDPIECE -> WordPieceTokenizer.load(
-                    modelDir.resolve(text.vocabulary()), text.maxLength(), text.lowerCase());
-            case CLIP_BPE -> throw new UnsupportedOperationException("Tokenizer clip-bpe is not yet supported");
+            case WORDPIECE -> WordPieceTokenizer.load(vocabulary, text.maxLength(), text.lowerCase());
+            case CLIP_BPE -> Files.isRegularFile(vocabulary)
+                    ? ClipBpeTokenizer.load(vocabulary, text.maxLength())
+                    : ClipBpeTokenizer.bundled(text.maxLength());
         };
     }
 }

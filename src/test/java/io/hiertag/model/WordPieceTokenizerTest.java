@@ -91,15 +91,4 @@ class WordPieceTokenizerTest {
         assertEquals(16, tokenizer.maxLength());
         assertArrayEquals(new int[] {2, 7, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokenizer.encode("The café!"));
     }
-
-    @Test
-    void clipBpeIsNotSupportedYet(@TempDir Path dir) {
-        ModelContract wordPiece = TestModelExporter.contract();
-        ModelContract.TextSpec text = wordPiece.text();
-        ModelContract clip = new ModelContract(wordPiece.contractVersion(), wordPiece.name(),
-                wordPiece.embeddingSize(), wordPiece.image(),
-                new ModelContract.TextSpec(text.signature(), text.input(), null, text.output(),
-                        ModelContract.TokenizerType.CLIP_BPE, "bpe.txt", 77, true));
-        assertThrows(UnsupportedOperationException.class, () -> Tokenizer.forContract(clip, dir));
-    }
 }
