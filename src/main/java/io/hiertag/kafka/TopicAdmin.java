@@ -13,11 +13,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -126,5 +129,25 @@ public final class TopicAdmin {
 
     private static long remainingMs(long deadline) {
         return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** Each topic's effective {@code max.message.bytes}: its own setting or the broker's default. */
+    public static Map<String, Long> maxMessageBytes(Admin admin, Collection<String> topics, Duration timeout) {
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
+        try {
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Long> out = new HashMap<>();
+            configs.forEach((r, c) -> out.put(r.name(),
+                    Long.parseLong(c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot read the configuration of topics " + topics + ": " + e, e);
+        }
     }
 }

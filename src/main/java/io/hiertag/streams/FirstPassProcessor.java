@@ -26,6 +26,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     private static final Logger LOG = LoggerFactory.getLogger(FirstPassProcessor.class);
 
     private final ImageBatchTagger tagger;
+    private final Outputs outputs;
     private final int batchSize;
     private final Duration maxDelay;
 
@@ -34,8 +35,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     private long nextSequence;
     private int buffered;
 
-    FirstPassProcessor(ImageBatchTagger tagger, int batchSize, Duration maxDelay) {
+    FirstPassProcessor(ImageBatchTagger tagger, Outputs outputs, int batchSize, Duration maxDelay) {
         this.tagger = tagger;
+        this.outputs = outputs;
         this.batchSize = batchSize;
         this.maxDelay = maxDelay;
     }
@@ -85,13 +87,12 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         for (BatchOutcome o : outcomes) {
             long ts = o.source().getTimestamp();
             if (o.tag() != null) {
-                context.forward(new Record<>(o.tag().getId(), o.tag(), ts), TaggingTopology.TAGS_SINK);
+                outputs.tag(context, o.tag(), o.source(), ts);
             } else if (o.uncertain() != null) {
                 context.forward(new Record<>(o.uncertain().firstPassTag().getId(), o.uncertain(), ts),
                         TaggingTopology.HIERARCHY_RESCORE);
             } else {
-                context.forward(new Record<>(DeadLetters.key(o.source()), o.deadLetter(), ts),
-                        TaggingTopology.DEAD_LETTERS_SINK);
+                outputs.deadLetter(context, o.deadLetter(), o.source(), ts);
             }
         }
         keys.forEach(buffer::delete);

@@ -1,6 +1,7 @@
 package io.hiertag.streams;
 
 import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,7 +17,7 @@ final class StreamsSettings {
     private StreamsSettings() {
     }
 
-    static Properties of(HiertagConfig config, String bootstrapServers) {
+    static Properties of(HiertagConfig config, String bootstrapServers, String modelId) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -32,6 +33,10 @@ final class StreamsSettings {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), (int) config.maxRecordBytes());
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), (int) config.maxRecordBytes());
         p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionDeadLetterHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingDeadLetterHandler.class);
+        p.put(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC, new Topics(config.topicPrefix()).deadLetters());
+        p.put(ProductionDeadLetterHandler.MODEL_ID, modelId);
         p.putAll(config.kafkaOverrides());
         return p;
     }

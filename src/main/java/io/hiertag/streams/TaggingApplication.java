@@ -69,15 +69,15 @@ public final class TaggingApplication implements AutoCloseable {
             LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
                     (System.nanoTime() - t0) / 1_000_000);
 
-            createTopics(config, bootstrapServers);
+            Outputs outputs = createTopics(config, bootstrapServers, encoder.modelId());
             ImageLoader images = new ImageLoader(
                     new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
                     new ImageFetcher(config.inputUriAllowedDirs(), config.inputUriAllowedHosts(),
                             config.inputMaxBytes(), config.inputUriTimeout()));
             ImageBatchTagger tagger = new ImageBatchTagger(encoder, images, labelSets,
                     config.consistencyRule().flip(), Clock.systemUTC());
-            Properties props = StreamsSettings.of(config, bootstrapServers);
-            KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger), props);
+            Properties props = StreamsSettings.of(config, bootstrapServers, encoder.modelId());
+            KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger, outputs), props);
             TaggingApplication app = new TaggingApplication(encoder, labelSets, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             streams.setStateListener((now, before) -> {
@@ -95,7 +95,8 @@ public final class TaggingApplication implements AutoCloseable {
         }
     }
 
-    private static void createTopics(HiertagConfig config, String bootstrapServers) {
+    /** Creates missing topics and reads the output topics' record size limits, which may be set by others. */
+    private static Outputs createTopics(HiertagConfig config, String bootstrapServers, String modelId) {
         // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
         Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Long.toString(config.maxRecordBytes()));
@@ -103,8 +104,14 @@ public final class TaggingApplication implements AutoCloseable {
                 .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())
                         .configs(topicConfig))
                 .toList();
+        Topics topics = new Topics(config.topicPrefix());
         try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
             TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
+            Map<String, Long> limits = TopicAdmin.maxMessageBytes(admin, List.of(topics.tags(),
+                    topics.deadLetters()), Duration.ofSeconds(60));
+            long producerLimit = config.maxRecordBytes();
+            return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags())),
+                    Math.min(producerLimit, limits.get(topics.deadLetters())), modelId);
         }
     }
 

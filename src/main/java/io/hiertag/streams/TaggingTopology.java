@@ -5,7 +5,6 @@ import io.hiertag.kafka.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -35,14 +34,17 @@ public final class TaggingTopology {
     private TaggingTopology() {
     }
 
-    static Topology build(HiertagConfig config, ImageBatchTagger tagger) {
+    /**
+     * @param outputs how results are written, sized to the output topics' limits
+     */
+    static Topology build(HiertagConfig config, ImageBatchTagger tagger, Outputs outputs) {
         Topics topics = new Topics(config.topicPrefix());
         Topology t = new Topology();
         t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
-        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader(),
-                tagger == null ? null : tagger.modelId()), IMAGES_SOURCE);
+        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader(), outputs),
+                IMAGES_SOURCE);
         t.addProcessor(FIRST_PASS,
-                () -> new FirstPassProcessor(tagger, config.batchSize(), config.batchMaxDelay()), VALIDATE);
+                () -> new FirstPassProcessor(tagger, outputs, config.batchSize(), config.batchMaxDelay()), VALIDATE);
         // The in-memory variant is not changelogged, so a crash loses what waits in it: it exists only so the
         // crash test can show that its harness catches that failure.
         t.addStateStore(config.persistentBatchBuffer()
@@ -50,16 +52,17 @@ public final class TaggingTopology {
                         Topics.PENDING_IMAGE)
                 : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BATCH_BUFFER), Serdes.Long(),
                         Topics.PENDING_IMAGE).withLoggingDisabled(), FIRST_PASS);
-        t.addProcessor(HIERARCHY_RESCORE, () -> new HierarchyRescoreProcessor(tagger), FIRST_PASS);
-        t.addSink(TAGS_SINK, topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer(), FIRST_PASS,
+        t.addProcessor(HIERARCHY_RESCORE, () -> new HierarchyRescoreProcessor(tagger, outputs), FIRST_PASS);
+        // Processors hand the sinks Avro bytes they have already sized against the topic (see Outputs).
+        t.addSink(TAGS_SINK, topics.tags(), new ByteArraySerializer(), new ByteArraySerializer(), FIRST_PASS,
                 HIERARCHY_RESCORE);
-        t.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(),
-                Topics.DEAD_LETTER.serializer(), VALIDATE, FIRST_PASS, HIERARCHY_RESCORE);
+        t.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
+                VALIDATE, FIRST_PASS, HIERARCHY_RESCORE);
         return t;
     }
 
     /** The graph as {@code Topology.describe()} prints it; needs no model, since processors are not run. */
     public static String describe(HiertagConfig config) {
-        return build(config, null).describe().toString();
+        return build(config, null, null).describe().toString();
     }
 }

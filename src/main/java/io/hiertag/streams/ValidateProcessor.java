@@ -3,7 +3,6 @@ package io.hiertag.streams;
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import java.nio.ByteBuffer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,19 +12,19 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * First node after the source: reads each raw record as an ImageEvent and checks it. Good records go on to the
  * first pass as they arrived (bytes and origin); bad ones become dead letters here, before they enter a batch.
  */
-final class ValidateProcessor implements Processor<byte[], byte[], Object, SpecificRecord> {
+final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private final ImageEventReader reader;
-    private final String modelId;
-    private ProcessorContext<Object, SpecificRecord> context;
+    private final Outputs outputs;
+    private ProcessorContext<Object, Object> context;
 
-    ValidateProcessor(ImageEventReader reader, String modelId) {
+    ValidateProcessor(ImageEventReader reader, Outputs outputs) {
         this.reader = reader;
-        this.modelId = modelId;
+        this.outputs = outputs;
     }
 
     @Override
-    public void init(ProcessorContext<Object, SpecificRecord> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
     }
 
@@ -44,9 +43,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Speci
             ImageEvent event = reader.read(meta.topic(), record.value());
             context.forward(new Record<>(event.getId(), pending, record.timestamp()), TaggingTopology.FIRST_PASS);
         } catch (RejectedInputException e) {
-            context.forward(new Record<>(DeadLetters.key(pending),
-                    DeadLetters.of(pending, e, modelId),
-                    record.timestamp()), TaggingTopology.DEAD_LETTERS_SINK);
+            outputs.deadLetter(context, DeadLetters.of(pending, e, outputs.modelId()), pending, record.timestamp());
         }
     }
 }

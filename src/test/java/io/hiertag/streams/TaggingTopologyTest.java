@@ -66,6 +66,7 @@ class TaggingTopologyTest {
     private TestOutputTopic<byte[], DeadLetter> deadLetters;
     private final Topics topics = new Topics("hiertag.");
     private final Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+    private long tagsMaxBytes = 1 << 20;
 
     @BeforeAll
     static void loadModel() {
@@ -102,7 +103,8 @@ class TaggingTopologyTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(TaggingTopology.build(config, tagger), p, t0);
+        Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId());
+        driver = new TopologyTestDriver(TaggingTopology.build(config, tagger, outputs), p, t0);
         images = driver.createInputTopic(topics.images(), new org.apache.kafka.common.serialization.StringSerializer(),
                 new ByteArraySerializer());
         tags = driver.createOutputTopic(topics.tags(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
@@ -246,6 +248,21 @@ class TaggingTopologyTest {
         assertEquals(topics.images(), truncated.getSourceTopic());
         assertEquals(13, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
+    }
+
+    @Test
+    void aTagTooLargeForItsTopicBecomesAProduceDeadLetterAndTheNextImageIsTagged() {
+        tagsMaxBytes = 8 * 1024;
+        start(2);
+        ImageEvent big = ImagePublisher.event("big", png(1), "imagenet-1k", null, Map.of("notes", "x".repeat(9000)));
+        images.pipeInput("big", Topics.IMAGE_EVENT.serializer().serialize("t", big), t0);
+        images.pipeInput("small", event("small", png(2), "imagenet-1k", null), t0);
+        assertEquals(List.of("small"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        DeadLetter d = deadLetters.readValue();
+        assertDead(d, Stage.PRODUCE, "RECORD_TOO_LARGE");
+        assertEquals("big", d.getImageId());
+        assertTrue(d.getMessage().contains("hiertag.tags"), d.getMessage());
+        assertNotNull(d.getOriginalValue(), "the input still fits the dead-letter topic");
     }
 
     /** Both routes obey the method: what each route must say about its label, scores and candidates. */

@@ -1,0 +1,69 @@
+package io.hiertag.streams;
+
+import io.hiertag.avro.DeadLetter;
+import io.hiertag.avro.PendingImage;
+import io.hiertag.avro.Stage;
+import io.hiertag.avro.TagResult;
+import io.hiertag.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Writes tags and dead letters as Avro bytes, after checking that each fits its topic. Under exactly-once a
+ * record the broker refuses as too large puts the transaction in an error state and stops the application, so
+ * the size is checked here, against each topic's own limit: a tag too large becomes a {@code PRODUCE} dead
+ * letter, and a dead letter too large drops the original bytes (which stay readable at their source offset).
+ */
+final class Outputs {
+
+    /** Room for the record batch header, the key and the headers, which the serialised value does not count. */
+    static final int OVERHEAD = 4096;
+
+    private final String tagsTopic;
+    private final String deadLettersTopic;
+    private final long tagsMaxBytes;
+    private final long deadLettersMaxBytes;
+    private final String modelId;
+
+    /** @param tagsMaxBytes the largest record the tags topic takes (its max.message.bytes); likewise dead letters */
+    Outputs(Topics topics, long tagsMaxBytes, long deadLettersMaxBytes, String modelId) {
+        this.tagsTopic = topics.tags();
+        this.deadLettersTopic = topics.deadLetters();
+        this.tagsMaxBytes = tagsMaxBytes - OVERHEAD;
+        this.deadLettersMaxBytes = deadLettersMaxBytes - OVERHEAD;
+        this.modelId = modelId;
+    }
+
+    String modelId() {
+        return modelId;
+    }
+
+    void tag(ProcessorContext<Object, Object> context, TagResult tag, PendingImage source, long timestamp) {
+        byte[] value = Topics.TAG_RESULT.serializer().serialize(tagsTopic, tag);
+        if (value.length > tagsMaxBytes) {
+            DeadLetter d = DeadLetters.of(source, new RejectedInputException(Stage.PRODUCE, "RECORD_TOO_LARGE",
+                    "the tag is " + value.length + " bytes, over the " + tagsMaxBytes + " that " + tagsTopic
+                            + " takes; shorten the event's attributes or raise the topic's max.message.bytes",
+                    null), modelId);
+            d.setImageId(tag.getId());
+            d.setLabelSet(tag.getLabelSet());
+            deadLetter(context, d, source, timestamp);
+            return;
+        }
+        context.forward(new Record<>(tag.getId().getBytes(StandardCharsets.UTF_8), value, timestamp,
+                SourceHeader.of(source)), TaggingTopology.TAGS_SINK);
+    }
+
+    void deadLetter(ProcessorContext<Object, Object> context, DeadLetter d, PendingImage source, long timestamp) {
+        byte[] value = Topics.DEAD_LETTER.serializer().serialize(deadLettersTopic, d);
+        if (value.length > deadLettersMaxBytes) {
+            d.setOriginalValue(null);
+            d.setMessage(d.getMessage() + " [original value of " + source.getValue().remaining()
+                    + " bytes left out: too large for " + deadLettersTopic + "]");
+            value = Topics.DEAD_LETTER.serializer().serialize(deadLettersTopic, d);
+        }
+        context.forward(new Record<>(DeadLetters.key(source), value, timestamp, SourceHeader.of(source)),
+                TaggingTopology.DEAD_LETTERS_SINK);
+    }
+}

@@ -1,0 +1,66 @@
+package io.hiertag.streams;
+
+import io.hiertag.avro.DeadLetter;
+import io.hiertag.avro.Stage;
+import io.hiertag.kafka.Topics;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last line of defence: an exception no processor expected (a bug, not bad input, which processors turn into
+ * dead letters themselves) becomes a dead letter carrying the input's raw bytes, and the application goes on.
+ * The stage is the processor's: validate → VALIDATE, first-pass → INFER, hierarchy-rescore → RESCORE.
+ */
+public final class ProcessingDeadLetterHandler implements ProcessingExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingDeadLetterHandler.class);
+
+    private String topic;
+    private String modelId;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        topic = String.valueOf(configs.get(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC));
+        modelId = configs.get(ProductionDeadLetterHandler.MODEL_ID) == null ? null
+                : String.valueOf(configs.get(ProductionDeadLetterHandler.MODEL_ID));
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        LOG.error("Unexpected failure in processor {} at {}-{}@{}; dead-lettering the input", context
+                .processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+        byte[] key = context.sourceRawKey();
+        byte[] value = context.sourceRawValue();
+        DeadLetter d = DeadLetter.newBuilder()
+                .setStage(stage(context.processorNodeId()))
+                .setErrorType("UNEXPECTED_ERROR")
+                .setMessage("processor " + context.processorNodeId() + " failed: " + exception
+                        + "; this is a bug, please report it with this dead letter")
+                .setModelId(modelId)
+                .setSourceTopic(String.valueOf(context.topic()))
+                .setSourcePartition(context.partition())
+                .setSourceOffset(context.offset())
+                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
+                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+                .setFailedAt(Instant.now())
+                .build();
+        return Response.resume(List.of(new ProducerRecord<>(topic, key,
+                Topics.DEAD_LETTER.serializer().serialize(topic, d))));
+    }
+
+    static Stage stage(String processorNodeId) {
+        return switch (String.valueOf(processorNodeId)) {
+            case TaggingTopology.VALIDATE -> Stage.VALIDATE;
+            case TaggingTopology.HIERARCHY_RESCORE -> Stage.RESCORE;
+            default -> Stage.INFER;
+        };
+    }
+}
