@@ -12,6 +12,7 @@ import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.LabelSetModel;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,6 +68,16 @@ final class ImageBatchTagger {
 
     Clock clock() {
         return clock;
+    }
+
+    /** Runs the image tower on {@code batchSize} blank images (and their flips) twice; returns the second time. */
+    Duration warmUp(int batchSize) {
+        int n = flip ? 2 * batchSize : batchSize;
+        float[] blank = new float[n * pixelsPerImage];
+        encoder.embedImages(blank, n);
+        long t0 = System.nanoTime();
+        encoder.embedImages(blank, n);
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     List<BatchOutcome> tag(List<PendingImage> batch) {

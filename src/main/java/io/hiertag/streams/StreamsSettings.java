@@ -3,6 +3,7 @@ package io.hiertag.streams;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.Topics;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.config.TopicConfig;
@@ -13,6 +14,7 @@ final class StreamsSettings {
 
     /** Above the worst batch time (model warm-up included), so a slow batch never aborts its transaction. */
     static final int TRANSACTION_TIMEOUT_MS = 60_000;
+    static final int RECORDS_PER_POLL_BATCHES = 4;
 
     private StreamsSettings() {
     }
@@ -29,6 +31,9 @@ final class StreamsSettings {
         // Records are read as raw bytes; every typed serde is named where it is used.
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // A poll hands the first pass a few batches at most, which bounds the time between commits.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG),
+                RECORDS_PER_POLL_BATCHES * config.batchSize());
         // The batch buffer's changelog holds whole images, like the input topic.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), (int) config.maxRecordBytes());
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), (int) config.maxRecordBytes());
@@ -39,5 +44,10 @@ final class StreamsSettings {
         p.put(ProductionDeadLetterHandler.MODEL_ID, modelId);
         p.putAll(config.kafkaOverrides());
         return p;
+    }
+
+    /** A setting as Kafka Streams will see it, the user's kafka.* override included. */
+    static int intSetting(Properties props, String key) {
+        return Integer.parseInt(String.valueOf(props.get(key)));
     }
 }

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,7 @@ public final class TaggingApplication implements AutoCloseable {
             ImageBatchTagger tagger = new ImageBatchTagger(encoder, images, labelSets,
                     config.consistencyRule().flip(), Clock.systemUTC());
             Properties props = StreamsSettings.of(config, bootstrapServers, encoder.modelId());
+            warmUpAndCheckBudget(config, tagger, props);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger, outputs), props);
             TaggingApplication app = new TaggingApplication(encoder, labelSets, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
@@ -93,6 +95,22 @@ public final class TaggingApplication implements AutoCloseable {
             encoder.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs the image tower once on a full batch (the first call pays for graph set-up and, on a GPU, kernel
+     * compilation) and checks the measured time against the transaction timeout.
+     */
+    private static void warmUpAndCheckBudget(HiertagConfig config, ImageBatchTagger tagger, Properties props) {
+        Duration batchTime = tagger.warmUp(config.batchSize());
+        TransactionBudget budget = new TransactionBudget(
+                StreamsSettings.intSetting(props, StreamsConfig.mainConsumerPrefix("max.poll.records")),
+                config.batchSize(), batchTime, config.batchMaxDelay(), Duration.ofMillis(
+                        StreamsSettings.intSetting(props, StreamsConfig.producerPrefix("transaction.timeout.ms"))));
+        LOG.info("Warm-up: a batch of {} images takes {} ms; worst time between commits about {} ms (timeout {} ms)",
+                config.batchSize(), batchTime.toMillis(), budget.worstCase().toMillis(),
+                budget.transactionTimeout().toMillis());
+        budget.check();
     }
 
     /** Creates missing topics and reads the output topics' record size limits, which may be set by others. */
