@@ -160,17 +160,12 @@ public final class ClipBpeTokenizer implements Tokenizer {
         }
     }
 
-    @Override
-    public int[] encode(String text) {
-        return Arrays.copyOf(encodeUnpadded(text), contextLength); // zero-filled: PAD_ID
-    }
-
     /**
-     * The ids the model is fed, without the padding.
+     * {@inheritDoc}
      *
-     * @param text any text
      * @return start id, token ids, end id; at most {@link #maxLength()} ids, the last one always the end id
      */
+    @Override
     public int[] encodeUnpadded(String text) {
         int[] row = new int[contextLength];
         int count = 0;

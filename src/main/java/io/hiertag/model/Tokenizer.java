@@ -2,6 +2,7 @@ package io.hiertag.model;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Turns a text into the fixed-length token-id row a text signature takes. Implementations are thread-safe. */
 public interface Tokenizer {
@@ -13,7 +14,17 @@ public interface Tokenizer {
      * @param text any text
      * @return exactly {@link #maxLength()} ids: the tokens, clipped or padded with {@link #PAD_ID}
      */
-    int[] encode(String text);
+    default int[] encode(String text) {
+        return Arrays.copyOf(encodeUnpadded(text), maxLength()); // zero-filled: PAD_ID
+    }
+
+    /**
+     * The ids the model is fed, without the padding: what {@code hiertag tokenize} shows.
+     *
+     * @param text any text
+     * @return the start token(s), the text's tokens and any end token, clipped to {@link #maxLength()}
+     */
+    int[] encodeUnpadded(String text);
 
     /** @return the length of every encoded row */
     int maxLength();

@@ -85,10 +85,10 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public int[] encode(String text) {
-        int[] row = new int[maxLength]; // zero-filled, i.e. [PAD]
-        row[0] = clsId;
+    public int[] encodeUnpadded(String text) {
         List<Integer> pieces = pieceIds(text, maxLength - 1);
+        int[] row = new int[pieces.size() + 1];
+        row[0] = clsId;
         for (int i = 0; i < pieces.size(); i++) {
             row[i + 1] = pieces.get(i);
         }

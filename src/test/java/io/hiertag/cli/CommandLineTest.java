@@ -87,6 +87,25 @@ class CommandLineTest {
     }
 
     @Test
+    void tokenizeShowsWhatTheModelIsFedForClipAndForAModelFolder() throws Exception {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("Hello World!\na photo of a dog.\n".getBytes(
+                    StandardCharsets.UTF_8)));
+            Output clip = capture(() -> Hiertag.execute("tokenize", "--tokenizer", "clip-bpe"));
+            assertEquals(0, clip.code, clip.text);
+            assertEquals(List.of("Hello World!\t49406 3306 1002 256 49407",
+                    "a photo of a dog.\t49406 320 1125 539 320 1929 269 49407"), clip.lines());
+            System.setIn(new java.io.ByteArrayInputStream("tench\n".getBytes(StandardCharsets.UTF_8)));
+            Output model = capture(() -> Hiertag.execute("tokenize", "--model", TestModels.testModel().toString()));
+            assertEquals(0, model.code, model.text);
+            assertTrue(model.lines().get(0).matches("tench\t2 \\d+"), model.text);
+        } finally {
+            System.setIn(stdin);
+        }
+    }
+
+    @Test
     void describePrintsTheTopologyAndBadSettingsGiveOneLine() throws Exception {
         Output describe = capture(() -> Hiertag.execute("describe"));
         assertEquals(0, describe.code);
