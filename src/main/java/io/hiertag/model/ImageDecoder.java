@@ -65,7 +65,7 @@ public final class ImageDecoder {
                     throw new InvalidImageException("UNREADABLE_IMAGE", "the " + format + " image is damaged ("
                             + String.join("; ", warnings) + "); the file is truncated or corrupt");
                 }
-                return img;
+                return format == Format.JPEG ? ExifOrientation.apply(img, ExifOrientation.read(bytes)) : img;
             } finally {
                 reader.dispose();
             }
