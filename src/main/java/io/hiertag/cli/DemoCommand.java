@@ -7,12 +7,16 @@ import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.TopicReader;
 import io.hiertag.kafka.Topics;
+import io.hiertag.labels.LabelSet;
 import io.hiertag.model.ModelFolders;
 import io.hiertag.samples.DemoInputs;
 import io.hiertag.streams.TaggingApplication;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "/";
         Topics topics = new Topics(config.topicPrefix());
         List<DemoInputs.Input> inputs = DemoInputs.create(System.currentTimeMillis(), images,
-                io.hiertag.labels.LabelSet.IMAGENET_1K);
+                LabelSet.IMAGENET_1K);
         Set<String> waiting = new HashSet<>();
         inputs.forEach(i -> waiting.add(runId + i.name()));
 
@@ -88,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
                     dead.poll(Duration.ofMillis(50), r -> {
                         DeadLetter d = Topics.DEAD_LETTER.deserializer().deserialize(r.topic(), r.value());
                         String id = d.getImageId() != null ? d.getImageId()
-                                : r.key() == null ? null : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                                : r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                         if (waiting.remove(id)) {
                             System.out.println("dead  " + RecordFormatter.deadLetter(d, r.key()));
                         }
@@ -113,8 +117,8 @@ final class DemoCommand implements Callable<Integer> {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
             // A leftover temp folder is harmless.
         }
     }

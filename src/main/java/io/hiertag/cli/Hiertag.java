@@ -3,8 +3,8 @@ package io.hiertag.cli;
 import io.hiertag.config.ConfigException;
 import io.hiertag.labels.LabelSetException;
 import io.hiertag.model.ModelContractException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point of the {@code hiertag} command. */
 @Command(name = "hiertag", mixinStandardHelpOptions = true, version = "hiertag 0.1.0",

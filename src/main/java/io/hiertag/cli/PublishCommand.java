@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,7 +57,7 @@ final class PublishCommand implements Callable<Integer> {
         }
         String bootstrap = KafkaConnection.clientBootstrap(config);
         try (ImagePublisher publisher = new ImagePublisher(config, bootstrap)) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (Path[] rf : files) {
                 Path file = rf[1];
                 Path relative = rf[0].toAbsolutePath().relativize(file.toAbsolutePath());
@@ -68,7 +69,7 @@ final class PublishCommand implements Callable<Integer> {
                         Map.of("file", file.toString()))));
             }
             publisher.flush();
-            for (java.util.concurrent.Future<?> f : sent) {
+            for (Future<?> f : sent) {
                 f.get();
             }
         }

@@ -7,10 +7,10 @@ import io.hiertag.model.ModelFolders;
 import io.hiertag.streams.TaggingApplication;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "run", description = "Run the tagger until stopped (SIGTERM or Ctrl-C). With no bootstrap servers "
         + "configured it starts an embedded broker on 127.0.0.1 and uses the bundled test model.")

@@ -3,9 +3,11 @@ package io.hiertag.model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +126,7 @@ public final class ImageFetcher {
     private static URI parse(String uri) throws InvalidImageException {
         try {
             return new URI(uri);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new InvalidImageException("URI_NOT_ALLOWED", "'" + uri + "' is not a valid URI: " + e.getMessage());
         }
     }
@@ -132,7 +134,7 @@ public final class ImageFetcher {
     private static Path filePath(String uri, URI u) throws InvalidImageException {
         try {
             return Path.of(u);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
             throw notAllowed(uri, "not a local absolute file URI (" + e.getMessage() + ")");
         }
     }

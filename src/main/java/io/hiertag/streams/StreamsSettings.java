@@ -5,9 +5,9 @@ import io.hiertag.kafka.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 
 /** The one place the Kafka Streams configuration is built from {@link HiertagConfig}. */
 final class StreamsSettings {

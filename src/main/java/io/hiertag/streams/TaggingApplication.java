@@ -2,8 +2,8 @@ package io.hiertag.streams;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaClients;
-import io.hiertag.kafka.Topics;
 import io.hiertag.kafka.TopicAdmin;
+import io.hiertag.kafka.Topics;
 import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.ImageDecoder;
 import io.hiertag.model.ImageFetcher;

@@ -9,6 +9,7 @@ import io.hiertag.model.ModelFolders;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
+import io.hiertag.zeroshot.EncodingProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import io.hiertag.zeroshot.EncodingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.hiertag.labels.HierarchyPrompts.Options;
 import io.hiertag.labels.HierarchyPrompts.ParentText;
 import io.hiertag.labels.HierarchyPrompts.PromptStyle;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

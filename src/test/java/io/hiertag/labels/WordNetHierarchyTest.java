@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 /** Against the real WordNet 3.0 data; the singleton is loaded once per test JVM and shared with other tests. */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.hiertag.avro.DeadLetter;
-import io.hiertag.avro.Stage;
 import io.hiertag.avro.Route;
+import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.ImagePublisher;
@@ -15,6 +15,7 @@ import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.TopicReader;
 import io.hiertag.kafka.Topics;
 import io.hiertag.samples.SampleImages;
+import io.hiertag.zeroshot.EncodingProgress;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import io.hiertag.zeroshot.EncodingProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
