@@ -7,16 +7,32 @@ import io.hiertag.avro.RescueMetrics;
 import io.hiertag.avro.TagResult;
 import io.hiertag.kafka.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** One readable line per record of the application's output topics. */
+/** One readable line per record of the application's output topics; metrics as the rows of a table. */
 final class RecordFormatter {
+
+    /** Window, label set, model, six counts, rescue rate, accuracy, latency percentiles, dead letters. */
+    private static final String METRICS_ROW =
+            "%-28s  %-12s  %-28s %7s %6s %6s %7s %6s %6s %7s  %-16s  %-17s %5s";
+    private static final DateTimeFormatter WINDOW_START =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WINDOW_END =
+            DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Topics topics;
 
     RecordFormatter(Topics topics) {
         this.topics = topics;
+    }
+
+    /** The line to print once above the records of {@code topic}, if its records form a table. */
+    Optional<String> header(String topic) {
+        return topic.equals(topics.metrics()) ? Optional.of(metricsHeader()) : Optional.empty();
     }
 
     /** Formats a raw record of a known topic; other topics and undecodable values are shown as sizes. */
@@ -63,10 +79,26 @@ final class RecordFormatter {
                 d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset());
     }
 
+    /** The column titles above {@link #metrics} rows. */
+    static String metricsHeader() {
+        return String.format(Locale.ROOT, METRICS_ROW, "window (UTC)", "label set", "model", "images", "conf",
+                "uncert", "changed", "fixed", "broken", "rescue", "acc before→after", "p50/p95/p99 ms", "dead");
+    }
+
+    /** One window of one label set and model, as a row aligned under {@link #metricsHeader()}. */
     static String metrics(RescueMetrics m) {
-        return String.format(Locale.ROOT, "%s %s [%s, %s) images=%d confident=%d uncertain=%d changed=%d "
-                + "dead-letters=%d", m.getLabelSet(), m.getModelId(), m.getWindowStart(), m.getWindowEnd(),
-                m.getImages(), m.getConfident(), m.getUncertain(), m.getChanged(), m.getDeadLetters());
+        String window = WINDOW_START.format(m.getWindowStart()) + "–" + WINDOW_END.format(m.getWindowEnd());
+        String accuracy = m.getAccuracyBefore() == null ? "-"
+                : percent(m.getAccuracyBefore()) + "→" + percent(m.getAccuracyAfter());
+        String latency = m.getLatencyP50Ms() == null ? "-" : String.format(Locale.ROOT, "%.0f/%.0f/%.0f",
+                m.getLatencyP50Ms(), m.getLatencyP95Ms(), m.getLatencyP99Ms());
+        return String.format(Locale.ROOT, METRICS_ROW, window, m.getLabelSet(), m.getModelId(), m.getImages(),
+                m.getConfident(), m.getUncertain(), m.getChanged(), m.getFixed(), m.getBroken(),
+                percent(m.getRescueRate()), accuracy, latency, m.getDeadLetters());
+    }
+
+    private static String percent(Double rate) {
+        return rate == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * rate);
     }
 
     private static String label(Label l) {

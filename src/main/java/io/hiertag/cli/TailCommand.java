@@ -18,7 +18,8 @@ final class TailCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
-    @Parameters(index = "0", paramLabel = "TOPIC", description = "e.g. hiertag.tags, hiertag.dead-letters.")
+    @Parameters(index = "0", paramLabel = "TOPIC",
+            description = "e.g. hiertag.tags, hiertag.dead-letters, hiertag.metrics (a table).")
     String topic;
 
     @Option(names = "--from-end", description = "Only records committed from now on.")
@@ -38,6 +39,7 @@ final class TailCommand implements Callable<Integer> {
         RecordFormatter formatter = new RecordFormatter(new Topics(config.topicPrefix()));
         AtomicLong seen = new AtomicLong();
         try (TopicReader reader = new TopicReader(config, KafkaConnection.clientBootstrap(config), topic, fromEnd)) {
+            formatter.header(topic).ifPresent(System.out::println);
             long lastRecord = System.nanoTime();
             while (seen.get() < max) {
                 int n = reader.poll(Duration.ofMillis(500), r -> {

@@ -55,6 +55,8 @@ public final class HiertagConfig {
     public static final String HIERARCHY_PARENT_TEXT = "hierarchy.parent-text";
     public static final String HIERARCHY_MAX_CHILDREN = "hierarchy.max-children";
     public static final String CACHE_DIR = "cache.dir";
+    public static final String METRICS_WINDOW = "metrics.window";
+    public static final String METRICS_GRACE = "metrics.grace";
     public static final String KAFKA_PREFIX = "kafka.";
     private static final String IMAGENET_1K = "imagenet-1k";
 
@@ -96,6 +98,9 @@ public final class HiertagConfig {
                 + "first-lemma: its first lemma only.");
         known(HIERARCHY_MAX_CHILDREN, "10", "Children per class used in rescoring, at most.");
         known(CACHE_DIR, "", "Text-embedding cache folder; empty uses data.dir/cache.");
+        known(METRICS_WINDOW, "1m", "Length of the tumbling windows of the metrics topic, by record time.");
+        known(METRICS_GRACE, "30s", "How late a tag or dead letter may arrive and still count in its window; "
+                + "a window's metrics are published once this long after it ends.");
     }
 
     private static void known(String key, String defaultValue, String description) {
@@ -298,6 +303,16 @@ public final class HiertagConfig {
         return v.isEmpty() ? dataDir().resolve("cache") : Path.of(v).toAbsolutePath();
     }
 
+    /** Length of a metrics window. */
+    public Duration metricsWindow() {
+        return duration(METRICS_WINDOW);
+    }
+
+    /** How long after its end a metrics window still accepts late records; its result is published after. */
+    public Duration metricsGrace() {
+        return duration(METRICS_GRACE);
+    }
+
     /** Client settings given under {@code kafka.}, with the prefix removed. */
     public Map<String, String> kafkaOverrides() {
         Map<String, String> out = new TreeMap<>();
@@ -476,6 +491,8 @@ public final class HiertagConfig {
             c.consistencyRule();
             c.rescoringEnsemble();
             c.hierarchyOptions();
+            c.metricsWindow();
+            c.metricsGrace();
             return c;
         }
     }

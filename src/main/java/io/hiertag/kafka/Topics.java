@@ -2,6 +2,7 @@ package io.hiertag.kafka;
 
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.MetricsAccumulator;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.RescueMetrics;
 import io.hiertag.avro.TagResult;
@@ -18,6 +19,7 @@ public final class Topics {
     public static final AvroSerde<DeadLetter> DEAD_LETTER = AvroSerde.of(DeadLetter.class);
     public static final AvroSerde<RescueMetrics> RESCUE_METRICS = AvroSerde.of(RescueMetrics.class);
     public static final AvroSerde<PendingImage> PENDING_IMAGE = AvroSerde.of(PendingImage.class);
+    public static final AvroSerde<MetricsAccumulator> METRICS_ACCUMULATOR = AvroSerde.of(MetricsAccumulator.class);
 
     private final String prefix;
 
@@ -40,7 +42,7 @@ public final class Topics {
         return prefix + "dead-letters";
     }
 
-    /** Output: key label set and model, value {@link RescueMetrics}. */
+    /** Output: key {@code labelSet|modelId}, value {@link RescueMetrics}, one per pair and window. */
     public String metrics() {
         return prefix + "metrics";
     }

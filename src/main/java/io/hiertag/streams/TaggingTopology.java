@@ -5,6 +5,7 @@ import io.hiertag.kafka.Topics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -16,6 +17,8 @@ import org.apache.kafka.streams.state.Stores;
  *              │          (batched,  ─uncertain─► hierarchy-rescore ─┘
  *              │           buffered)      │              │
  *              └──────────────┴───────────┴──────────────┴─► dead-letters
+ *
+ * tags, dead-letters ─► {@link MetricsTopology} (per label set, model and window) ─► metrics
  * </pre>
  *
  * The source reads raw bytes so that a value that is not an ImageEvent still reaches a processor, and its dead
@@ -39,7 +42,9 @@ public final class TaggingTopology {
      */
     static Topology build(HiertagConfig config, ImageBatchTagger tagger, Outputs outputs) {
         Topics topics = new Topics(config.topicPrefix());
-        Topology t = new Topology();
+        StreamsBuilder builder = new StreamsBuilder();
+        MetricsTopology.addTo(builder, config);
+        Topology t = builder.build();
         t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
         t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader(), outputs),
                 IMAGES_SOURCE);

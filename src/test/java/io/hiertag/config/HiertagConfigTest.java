@@ -63,6 +63,17 @@ class HiertagConfigTest {
     }
 
     @Test
+    void metricsWindowsDefaultToOneMinuteWithThirtySecondsOfGrace() {
+        HiertagConfig c = HiertagConfig.defaults();
+        assertEquals(Duration.ofMinutes(1), c.metricsWindow());
+        assertEquals(Duration.ofSeconds(30), c.metricsGrace());
+        HiertagConfig set = HiertagConfig.builder().set("metrics.window", "5m").set("metrics.grace", "2s").build();
+        assertEquals(Duration.ofMinutes(5), set.metricsWindow());
+        assertEquals(Duration.ofSeconds(2), set.metricsGrace());
+        assertThrows(ConfigException.class, () -> HiertagConfig.builder().set("metrics.grace", "0").build());
+    }
+
+    @Test
     void secretsAreMaskedInTheStartupDescription() {
         HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2").build();
         assertEquals("****", c.describe().get("kafka.ssl.keystore.password"));
