@@ -2,6 +2,7 @@ package io.hiertag.config;
 
 import io.hiertag.labels.HierarchyPrompts;
 import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ModelDevice;
 import io.hiertag.zeroshot.ConsistencyRule;
 import java.io.IOException;
 import java.io.Reader;
@@ -36,6 +37,7 @@ public final class HiertagConfig {
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String MODEL_DIR = "model.dir";
+    public static final String DEVICE = "device";
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_MAX_DELAY = "batch.max-delay";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -73,6 +75,8 @@ public final class HiertagConfig {
         known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
         known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
         known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir.");
+        known(DEVICE, "auto", "Where the model runs: auto (a GPU when usable, else the CPU), gpu (refuse to start "
+                + "without one) or cpu.");
         known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");
         known(BATCH_MAX_DELAY, "200ms", "Longest wait before a partial batch is flushed (wall clock).");
         known(PROCESSING_GUARANTEE, "exactly_once_v2", "exactly_once_v2 or at_least_once.");
@@ -164,6 +168,10 @@ public final class HiertagConfig {
     /** Where the bundled test model lives when no model folder is configured. */
     public Path testModelDir() {
         return dataDir().resolve("test-model");
+    }
+
+    public ModelDevice device() {
+        return choice(DEVICE, ModelDevice.class);
     }
 
     public int batchSize() {
@@ -479,6 +487,7 @@ public final class HiertagConfig {
             c.topicPartitions();
             c.topicReplicationFactor();
             c.batchSize();
+            c.device();
             c.batchMaxDelay();
             c.processingGuarantee();
             c.streamThreads();

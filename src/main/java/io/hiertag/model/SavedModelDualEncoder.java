@@ -1,6 +1,9 @@
 package io.hiertag.model;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -77,11 +80,28 @@ public final class SavedModelDualEncoder implements AutoCloseable {
      * @throws UncheckedIOException when the model files cannot be read
      */
     public static SavedModelDualEncoder open(Path modelDir) {
+        return open(modelDir, ModelDevice.AUTO);
+    }
+
+    /**
+     * As {@link #open(Path)}, on the given device; logs where TensorFlow can place the model.
+     *
+     * @throws IllegalStateException when {@code device} is GPU and TensorFlow sees no usable GPU
+     */
+    public static SavedModelDualEncoder open(Path modelDir, ModelDevice device) {
         ModelContract contract = ModelContract.read(modelDir);
         Tokenizer tokenizer = Tokenizer.forContract(contract, modelDir);
-        TensorFlowNatives.ensureConfigured();
+        Engine engine = TensorFlowNatives.engine();
+        boolean gpu = engine.hasCapability(StandardCapabilities.CUDA);
+        if (device == ModelDevice.GPU && !gpu) {
+            throw new IllegalStateException("device=gpu but TensorFlow " + engine.getVersion() + " sees no usable "
+                    + "GPU (is the build made with -Pgpu, and are the NVIDIA driver and libcuda.so.1 present?)");
+        }
+        Device placement = device == ModelDevice.CPU || !gpu ? Device.cpu() : Device.gpu();
+        log.info("TensorFlow {}: {}; the model runs on {}", engine.getVersion(),
+                gpu ? "a GPU is usable" : "no usable GPU, falling back to the CPU", placement);
         long start = System.nanoTime();
-        ZooModel<NDList, NDList> model = load(modelDir, contract);
+        ZooModel<NDList, NDList> model = load(modelDir, contract, placement);
         try {
             TfSymbolBlock imageBlock = (TfSymbolBlock) model.getBlock();
             SavedModelBundle bundle = imageBlock.getSavedModelBundle();
@@ -259,10 +279,11 @@ public final class SavedModelDualEncoder implements AutoCloseable {
         }
     }
 
-    private static ZooModel<NDList, NDList> load(Path modelDir, ModelContract contract) {
+    private static ZooModel<NDList, NDList> load(Path modelDir, ModelContract contract, Device device) {
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(modelDir)
+                .optDevice(device)
                 .optEngine(TensorFlowNatives.ENGINE_NAME)
                 .optOption("Tags", "serve")
                 .optOption("SignatureDefKey", contract.image().signature())

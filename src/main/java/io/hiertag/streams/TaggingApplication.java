@@ -60,7 +60,7 @@ public final class TaggingApplication implements AutoCloseable {
     public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
             EncodingProgress progress) {
         long t0 = System.nanoTime();
-        SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir);
+        SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device());
         Map<String, LabelSetModel> labelSets = Map.of();
         try {
             labelSets = LabelSetModels.load(config.labelSets(), config.hierarchyOptions(),
