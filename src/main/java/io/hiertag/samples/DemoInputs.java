@@ -1,7 +1,5 @@
 package io.hiertag.samples;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,34 +30,16 @@ public final class DemoInputs {
             byte[] bytes = i % 3 == 2 ? SampleImages.jpeg(img) : SampleImages.png(img);
             out.add(new Input("image-" + i + (i % 3 == 2 ? ".jpg" : ".png"), bytes, null, labelSet, true));
         }
-        out.add(new Input("grey.png", SampleImages.png(grey(SampleImages.generate(seed, 1000, 200, 150))), null,
+        out.add(new Input("grey.png", SampleImages.png(SampleImages.grey(SampleImages.generate(seed, 1000, 200, 150))), null,
                 labelSet, true));
-        out.add(new Input("alpha.png", SampleImages.png(withAlpha(SampleImages.generate(seed, 1001, 150, 200))),
+        out.add(new Input("alpha.png", SampleImages.png(SampleImages.withAlpha(SampleImages.generate(seed, 1001, 150, 200))),
                 null, labelSet, true));
         byte[] jpeg = SampleImages.jpeg(SampleImages.generate(seed, 1002, 200, 200));
         out.add(new Input("truncated.jpg", Arrays.copyOf(jpeg, jpeg.length / 3), null, labelSet, false));
+        out.add(new Input("pixel-bomb.png", SampleImages.pngHeaderClaiming(100_000, 100_000), null, labelSet, false));
         out.add(new Input("not-avro", null, "this is not an ImageEvent".getBytes(), labelSet, false));
         out.add(new Input("unknown-label-set.png", SampleImages.png(SampleImages.generate(seed, 1003, 64, 64)), null,
                 "no-such-label-set", false));
         return out;
-    }
-
-    static BufferedImage grey(BufferedImage src) {
-        BufferedImage g = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D gr = g.createGraphics();
-        gr.drawImage(src, 0, 0, null);
-        gr.dispose();
-        return g;
-    }
-
-    static BufferedImage withAlpha(BufferedImage src) {
-        BufferedImage a = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_ARGB);
-        Graphics2D gr = a.createGraphics();
-        gr.drawImage(src, 0, 0, null);
-        gr.setComposite(java.awt.AlphaComposite.Clear);
-        gr.setColor(new Color(0, 0, 0, 0));
-        gr.fillRect(0, 0, src.getWidth() / 3, src.getHeight() / 3);
-        gr.dispose();
-        return a;
     }
 }

@@ -1,5 +1,6 @@
 package io.hiertag.samples;
 
+import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -9,7 +10,10 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
 /**
@@ -74,5 +78,41 @@ public final class SampleImages {
 
     private static Color color(SplittableRandom r) {
         return new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256));
+    }
+
+    /** The same picture in 8-bit grey. */
+    public static BufferedImage grey(BufferedImage src) {
+        BufferedImage g = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D gr = g.createGraphics();
+        gr.drawImage(src, 0, 0, null);
+        gr.dispose();
+        return g;
+    }
+
+    /** The same picture with an alpha channel, transparent in its top-left ninth. */
+    public static BufferedImage withAlpha(BufferedImage src) {
+        BufferedImage a = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D gr = a.createGraphics();
+        gr.drawImage(src, 0, 0, null);
+        gr.setComposite(AlphaComposite.Clear);
+        gr.fillRect(0, 0, src.getWidth() / 3, src.getHeight() / 3);
+        gr.dispose();
+        return a;
+    }
+
+    /**
+     * A valid PNG signature and header chunk claiming a {@code width × height} RGB image, with no pixel data: a
+     * few dozen bytes that would need gigabytes if decoded.
+     */
+    public static byte[] pngHeaderClaiming(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.array());
+        return ByteBuffer.allocate(8 + 4 + 17 + 4)
+                .put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A})
+                .putInt(13).put(ihdr.array()).putInt((int) crc.getValue())
+                .array();
     }
 }

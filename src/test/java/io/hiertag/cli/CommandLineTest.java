@@ -33,8 +33,8 @@ class CommandLineTest {
                 "--set", "cache.dir=" + TestModels.cacheDir()));
         assertEquals(0, out.code, out.text);
         assertEquals(6, out.lines().stream().filter(l -> l.startsWith("tag ")).count(), out.text);
-        assertEquals(3, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text);
-        assertTrue(out.stdout.contains("demo done: 9 inputs"), out.text);
+        assertEquals(4, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text);
+        assertTrue(out.stdout.contains("demo done: 10 inputs"), out.text);
     }
 
     @Test

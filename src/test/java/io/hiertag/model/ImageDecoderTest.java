@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hiertag.samples.SampleImages;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -41,7 +38,7 @@ class ImageDecoderTest {
 
     @Test
     void aHugeImageIsRefusedFromItsHeaderWithoutDecoding() throws Exception {
-        byte[] bomb = pngHeaderClaiming(100_000, 100_000);
+        byte[] bomb = SampleImages.pngHeaderClaiming(100_000, 100_000);
         assertTrue(bomb.length < 100);
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(bomb));
         assertEquals("TOO_MANY_PIXELS", e.errorType());
@@ -50,20 +47,5 @@ class ImageDecoderTest {
 
     private String errorType(byte[] bytes) {
         return assertThrows(InvalidImageException.class, () -> decoder.decode(bytes)).errorType();
-    }
-
-    /** A PNG signature and IHDR chunk for a big RGB image, with no pixel data after it. */
-    static byte[] pngHeaderClaiming(int width, int height) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes()).putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0)
-                .put((byte) 0).put((byte) 0);
-        out.write(ByteBuffer.allocate(4).putInt(13).array());
-        out.write(ihdr.array());
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-        return out.toByteArray();
     }
 }

@@ -19,7 +19,6 @@ import io.hiertag.samples.SampleImages;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -96,11 +94,11 @@ class BadInputEndToEndTest {
                 bad.put("too-many-bytes", new Expected(Stage.DECODE, "TOO_LARGE"));
                 publish(pub, "too-many-bytes", Arrays.copyOf(jpeg, 250_000), null);
                 bad.put("pixel-bomb", new Expected(Stage.DECODE, "TOO_MANY_PIXELS"));
-                publish(pub, "pixel-bomb", pngHeaderClaiming(100_000, 100_000), null);
+                publish(pub, "pixel-bomb", SampleImages.pngHeaderClaiming(100_000, 100_000), null);
                 bad.put("gif", new Expected(Stage.DECODE, "UNSUPPORTED_FORMAT"));
                 publish(pub, "gif", encode(img, "gif"), null);
-                valid.add(publish(pub, "grey-png", png(grey(img)), null));
-                valid.add(publish(pub, "alpha-png", png(withAlpha(img)), null));
+                valid.add(publish(pub, "grey-png", png(SampleImages.grey(img)), null));
+                valid.add(publish(pub, "alpha-png", png(SampleImages.withAlpha(img)), null));
                 bad.put("unknown-label-set", new Expected(Stage.VALIDATE, "UNKNOWN_LABEL_SET"));
                 pub.publish(ImagePublisher.event("unknown-label-set", jpeg, "my-tags", null, Map.of()));
                 valid.add(publish(pub, "truth-not-in-set", jpeg, "unicorn"));
@@ -187,37 +185,6 @@ class BadInputEndToEndTest {
     private static byte[] encode(BufferedImage img, String format) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, format, out);
-        return out.toByteArray();
-    }
-
-    private static BufferedImage grey(BufferedImage src) {
-        BufferedImage g = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        g.getGraphics().drawImage(src, 0, 0, null);
-        return g;
-    }
-
-    private static BufferedImage withAlpha(BufferedImage src) {
-        BufferedImage a = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_ARGB);
-        for (int y = 0; y < src.getHeight(); y++) {
-            for (int x = 0; x < src.getWidth(); x++) {
-                a.setRGB(x, y, (src.getRGB(x, y) & 0xFFFFFF) | ((x * 255 / src.getWidth()) << 24));
-            }
-        }
-        return a;
-    }
-
-    /** A PNG signature and header chunk claiming a huge RGB image, with no pixel data. */
-    private static byte[] pngHeaderClaiming(int width, int height) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        ByteBuffer ihdr = ByteBuffer.allocate(17);
-        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(width).putInt(height).put((byte) 8)
-                .put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
-        out.write(ByteBuffer.allocate(4).putInt(13).array());
-        out.write(ihdr.array());
-        CRC32 crc = new CRC32();
-        crc.update(ihdr.array());
-        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         return out.toByteArray();
     }
 }
