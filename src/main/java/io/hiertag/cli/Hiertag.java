@@ -10,7 +10,8 @@ import picocli.CommandLine;
 @Command(name = "hiertag", mixinStandardHelpOptions = true, version = "hiertag 0.1.0",
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
-            MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class})
+            MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {

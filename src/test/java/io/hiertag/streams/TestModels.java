@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The bundled test model, exported once per test JVM into a temporary folder, and a text-embedding cache beside
@@ -30,12 +32,22 @@ public final class TestModels {
         if (root == null) {
             try {
                 root = Files.createTempDirectory("hiertag-test-model-");
+                Path created = root;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
                 ModelFolders.ensureTestModel(root.resolve("model"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return root;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary folder is harmless.
+        }
     }
 
     public static Path testModel() {

@@ -1,0 +1,162 @@
+package io.hiertag.streams;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.ImagePublisher;
+import io.hiertag.kafka.Topics;
+import io.hiertag.labels.LabelSet;
+import io.hiertag.samples.SampleImages;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The inputs of a durability test, and a thread that publishes them at a steady rate while the application runs
+ * and is crashed. Most inputs are small valid images; every {@link #INVALID_EVERY}th is invalid in one of three
+ * ways (not an ImageEvent, a truncated image, an unknown label set), so dead letters are checked as well.
+ */
+final class InputFeed implements AutoCloseable {
+
+    private static final int INVALID_EVERY = 40;
+
+    /** Distinct images, reused across ids: encoding thousands of images would only slow the test down. */
+    private static final List<byte[]> IMAGES = images(48);
+
+    /** One record to publish; {@code value} is the exact record value. */
+    private record Input(String id, byte[] value, boolean valid) {
+    }
+
+    private final List<Input> inputs;
+    private final ImagePublisher publisher;
+    private final int perSecond;
+    private final Thread thread;
+    private volatile int published;
+    private volatile boolean done;
+    private volatile Throwable failure;
+
+    private InputFeed(List<Input> inputs, ImagePublisher publisher, int perSecond) {
+        this.inputs = inputs;
+        this.publisher = publisher;
+        this.perSecond = perSecond;
+        this.thread = new Thread(this::publishAll, "input-feed");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * {@code count} inputs with ids {@code <idPrefix><n>}, to be published to {@code config}'s images topic at
+     * {@code perSecond} once {@link #start()} is called.
+     */
+    static InputFeed create(HiertagConfig config, String bootstrapServers, String idPrefix, int count,
+            int perSecond) {
+        String topic = new Topics(config.topicPrefix()).images();
+        List<Input> inputs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String id = idPrefix + i;
+            byte[] image = IMAGES.get(i % IMAGES.size());
+            if (i % INVALID_EVERY != INVALID_EVERY - 1) {
+                inputs.add(new Input(id, event(topic, id, image, LabelSet.IMAGENET_1K), true));
+                continue;
+            }
+            byte[] value = switch ((i / INVALID_EVERY) % 3) {
+                case 0 -> ("not an ImageEvent " + i).getBytes(StandardCharsets.UTF_8);
+                case 1 -> event(topic, id, Arrays.copyOf(image, image.length / 2), LabelSet.IMAGENET_1K);
+                default -> event(topic, id, image, "no-such-label-set");
+            };
+            inputs.add(new Input(id, value, false));
+        }
+        return new InputFeed(inputs, new ImagePublisher(config, bootstrapServers), perSecond);
+    }
+
+    private static byte[] event(String topic, String id, byte[] image, String labelSet) {
+        return Topics.IMAGE_EVENT.serializer().serialize(topic,
+                ImagePublisher.event(id, image, labelSet, null, Map.of()));
+    }
+
+    private static List<byte[]> images(int n) {
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            BufferedImage img = SampleImages.generate(7, i, 40 + 8 * (i % 5), 32 + 8 * (i % 4));
+            out.add(i % 2 == 0 ? SampleImages.jpeg(img) : SampleImages.png(img));
+        }
+        return out;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Set<String> validIds() {
+        return ids(true);
+    }
+
+    Set<String> invalidIds() {
+        return ids(false);
+    }
+
+    private Set<String> ids(boolean valid) {
+        Set<String> out = new LinkedHashSet<>();
+        inputs.stream().filter(in -> in.valid() == valid).forEach(in -> out.add(in.id()));
+        return out;
+    }
+
+    /** How many were handed to the producer so far. */
+    int published() {
+        return published;
+    }
+
+    /** Whether every input was published and acknowledged by the broker. */
+    boolean done() {
+        assertHealthy();
+        return done;
+    }
+
+    /** Fails if publishing failed: a lost input would otherwise look like a record the application lost. */
+    void assertHealthy() {
+        if (failure != null) {
+            throw new AssertionError("publishing the inputs failed after " + published + " records", failure);
+        }
+    }
+
+    private void publishAll() {
+        try {
+            long start = System.nanoTime();
+            List<Future<RecordMetadata>> sent = new ArrayList<>(inputs.size());
+            for (Input in : inputs) {
+                long due = start + TimeUnit.SECONDS.toNanos(published) / perSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                sent.add(publisher.publishRaw(in.id(), in.value()));
+                published++;
+            }
+            publisher.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+            done = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | Error e) {
+            failure = e;
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+    }
+}
