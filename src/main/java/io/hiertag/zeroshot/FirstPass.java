@@ -28,10 +28,6 @@ public final class FirstPass {
         this.ensembleCandidates = ensembleCandidates;
     }
 
-    public ConsistencyRule rule() {
-        return rule;
-    }
-
     /**
      * @param images {@code n × dimension} image embeddings
      * @param flipped {@code n × dimension} embeddings of the flipped images, or null when the flip check is off

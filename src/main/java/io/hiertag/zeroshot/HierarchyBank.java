@@ -44,14 +44,6 @@ public final class HierarchyBank {
         }
     }
 
-    public int classes() {
-        return groupStart.length - 1;
-    }
-
-    public int size() {
-        return strings.size();
-    }
-
     public String string(int index) {
         return strings.get(index);
     }
