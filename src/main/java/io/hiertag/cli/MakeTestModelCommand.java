@@ -2,13 +2,15 @@ package io.hiertag.cli;
 
 import io.hiertag.model.ModelFolders;
 import io.hiertag.model.TestModelExporter;
+import io.hiertag.model.TestModelVariant;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "make-test-model", description = "Export the small deterministic test SavedModel into DIR.")
+@Command(name = "make-test-model", description = "Export a deterministic test SavedModel into DIR: the small "
+        + "test model, or with --variant bench the heavier one `hiertag bench` measures.")
 final class MakeTestModelCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR")
@@ -17,10 +19,21 @@ final class MakeTestModelCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Weight seed (default: ${DEFAULT-VALUE}, the bundled model's).")
     long seed = ModelFolders.TEST_MODEL_SEED;
 
+    @Option(names = "--variant", paramLabel = "NAME", description = "test (default) or bench.",
+            converter = VariantConverter.class)
+    TestModelVariant variant = TestModelVariant.TEST;
+
     @Override
     public Integer call() throws Exception {
-        TestModelExporter.export(dir, seed, ModelFolders.testModelCorpus());
+        TestModelExporter.export(dir, variant, seed, ModelFolders.testModelCorpus());
         System.out.println("test model written to " + dir.toAbsolutePath());
         return 0;
+    }
+
+    static final class VariantConverter implements picocli.CommandLine.ITypeConverter<TestModelVariant> {
+        @Override
+        public TestModelVariant convert(String value) {
+            return TestModelVariant.parse(value);
+        }
     }
 }

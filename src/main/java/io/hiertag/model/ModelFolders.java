@@ -45,6 +45,11 @@ public final class ModelFolders {
      * moved into place, so a second process starting at the same moment never loads a half-written model.
      */
     public static Path ensureTestModel(Path dir) {
+        return ensureTestModel(dir, TestModelVariant.TEST);
+    }
+
+    /** As {@link #ensureTestModel(Path)}, for any variant, with the bundled model's seed and corpus. */
+    public static Path ensureTestModel(Path dir, TestModelVariant variant) {
         if (Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
             return dir;
         }
@@ -52,7 +57,7 @@ public final class ModelFolders {
         try {
             Files.createDirectories(dir.toAbsolutePath().getParent());
             Path tmp = Files.createTempDirectory(dir.toAbsolutePath().getParent(), dir.getFileName() + ".partial-");
-            TestModelExporter.export(tmp, TEST_MODEL_SEED, testModelCorpus());
+            TestModelExporter.export(tmp, variant, TEST_MODEL_SEED, testModelCorpus());
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
@@ -61,7 +66,8 @@ public final class ModelFolders {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the test model to " + dir, e);
         }
-        LOG.info("Exported the test model to {} in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("Exported the {} model to {} in {} ms", variant.modelName(), dir,
+                (System.nanoTime() - t0) / 1_000_000);
         return dir;
     }
 

@@ -32,9 +32,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Writes the small deterministic test model: a SavedModel with the signatures {@code embed_images} and
- * {@code embed_texts} (architecture in {@link TestModelWeights}), its {@code vocab.txt} and its
- * {@code hiertag-model.json} ({@link #contract()}).
+ * Writes a deterministic test model: a SavedModel with the signatures {@code embed_images} and
+ * {@code embed_texts} (architecture in {@link TestModelVariant}, weights in {@link TestModelWeights}), its
+ * {@code vocab.txt} and its {@code hiertag-model.json} ({@link #contract(TestModelVariant)}).
  *
  * <p>The vocabulary is {@code [PAD] [UNK] [CLS] [SEP]}, then every printable ASCII character and its {@code ##}
  * form (so any ASCII word splits into pieces, never {@code [UNK]}), then every distinct word of the corpus after
@@ -45,33 +45,33 @@ import org.tensorflow.types.TInt32;
  */
 public final class TestModelExporter {
 
-    /** The test model's name. */
-    public static final String MODEL_NAME = "hiertag-test-model";
     /** The vocabulary file's name inside the model folder. */
     public static final String VOCABULARY_FILE = "vocab.txt";
-    /** Square input side in pixels. */
-    public static final int IMAGE_SIZE = 64;
+    /** Square input side of the default test model in pixels. */
+    public static final int IMAGE_SIZE = TestModelVariant.TEST.imageSize();
     /** Token rows are padded or clipped to this length. */
-    public static final int MAX_LENGTH = 16;
+    public static final int MAX_LENGTH = TestModelVariant.MAX_LENGTH;
 
     private static final Logger log = LoggerFactory.getLogger(TestModelExporter.class);
     private static final List<String> SPECIAL_TOKENS = List.of(
             WordPieceTokenizer.PAD, WordPieceTokenizer.UNK, WordPieceTokenizer.CLS, "[SEP]");
-    private static final List<Long> STRIDES = List.of(1L, (long) TestModelWeights.STRIDE,
-            (long) TestModelWeights.STRIDE, 1L);
-
     private TestModelExporter() {}
 
-    /**
-     * @return the test model's contract: CLIP's mean/std normalisation, bilinear resize with centre crop to
-     *     64×64, lower-casing WordPiece with 16 tokens
-     */
+    /** @return the default test model's contract ({@link TestModelVariant#TEST}) */
     public static ModelContract contract() {
+        return contract(TestModelVariant.TEST);
+    }
+
+    /**
+     * @return a variant's contract: CLIP's mean/std normalisation, bilinear resize with centre crop to the
+     *     variant's size, lower-casing WordPiece with 16 tokens
+     */
+    public static ModelContract contract(TestModelVariant variant) {
         return new ModelContract(
                 ModelContract.VERSION,
-                MODEL_NAME,
-                TestModelWeights.EMBEDDING_SIZE,
-                new ModelContract.ImageSpec("embed_images", "images", "embeddings", IMAGE_SIZE,
+                variant.modelName(),
+                variant.embeddingSize(),
+                new ModelContract.ImageSpec("embed_images", "images", "embeddings", variant.imageSize(),
                         ModelContract.Resize.BILINEAR, true,
                         new ModelContract.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
                                 List.of(0.26862954, 0.26130258, 0.27577711))),
@@ -79,20 +79,27 @@ public final class TestModelExporter {
                         ModelContract.TokenizerType.WORDPIECE, VOCABULARY_FILE, MAX_LENGTH, true));
     }
 
+    /** Writes the default test model ({@link TestModelVariant#TEST}); see the variant-taking overload. */
+    public static void export(Path dir, long seed, Collection<String> corpus) throws IOException {
+        export(dir, TestModelVariant.TEST, seed, corpus);
+    }
+
     /**
-     * Writes the test model into a folder (created if missing; files of an earlier export are overwritten).
+     * Writes a test model into a folder (created if missing; files of an earlier export are overwritten).
      *
      * @param dir the model folder
-     * @param seed the weights' seed ({@link TestModelWeights#generate(long, int)})
+     * @param variant the architecture
+     * @param seed the weights' seed ({@link TestModelWeights#generate(TestModelVariant, long, int)})
      * @param corpus texts whose words become whole-word tokens
      * @throws IOException when a file cannot be written
      */
-    public static void export(Path dir, long seed, Collection<String> corpus) throws IOException {
+    public static void export(Path dir, TestModelVariant variant, long seed, Collection<String> corpus)
+            throws IOException {
         TensorFlowNatives.engine(); // loads the natives through DJL's path before any org.tensorflow class
         Files.createDirectories(dir);
-        ModelContract contract = contract();
+        ModelContract contract = contract(variant);
         List<String> vocabulary = vocabulary(corpus);
-        TestModelWeights weights = TestModelWeights.generate(seed, vocabulary.size());
+        TestModelWeights weights = TestModelWeights.generate(variant, seed, vocabulary.size());
 
         try (Graph graph = new Graph(); Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
@@ -109,7 +116,7 @@ public final class TestModelExporter {
         serializeDeterministically(dir.resolve(ModelContract.SAVED_MODEL_FILE));
         Files.write(dir.resolve(VOCABULARY_FILE), vocabulary, StandardCharsets.UTF_8);
         contract.write(dir);
-        log.info("Exported {} (seed {}, {} tokens) to {}", MODEL_NAME, seed, vocabulary.size(), dir);
+        log.info("Exported {} (seed {}, {} tokens) to {}", variant.modelName(), seed, vocabulary.size(), dir);
     }
 
     /**
@@ -146,18 +153,22 @@ public final class TestModelExporter {
             Ops tf, ModelContract.ImageSpec spec, TestModelWeights weights, List<WeightFeed> feeds) {
         Placeholder<TFloat32> images = tf.withName(spec.input())
                 .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, -1, 3)));
+        TestModelVariant variant = weights.variant();
         Operand<TFloat32> x = images;
-        for (int l = 0; l < TestModelWeights.convLayers(); l++) {
-            int in = TestModelWeights.inChannels(l);
-            int out = TestModelWeights.outChannels(l);
+        for (int l = 0; l < variant.layers().size(); l++) {
+            TestModelVariant.Conv conv = variant.layers().get(l);
+            int in = variant.inChannels(l);
             Variable<TFloat32> kernel = weight(tf, "conv" + (l + 1) + "_kernel", weights.convKernel(l), feeds,
-                    TestModelWeights.KERNEL, TestModelWeights.KERNEL, in, out);
-            Variable<TFloat32> bias = weight(tf, "conv" + (l + 1) + "_bias", weights.convBias(l), feeds, out);
-            x = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, kernel, STRIDES, "SAME"), bias));
+                    conv.kernel(), conv.kernel(), in, conv.out());
+            Variable<TFloat32> bias = weight(tf, "conv" + (l + 1) + "_bias", weights.convBias(l), feeds,
+                    conv.out());
+            List<Long> strides = List.of(1L, (long) conv.stride(), (long) conv.stride(), 1L);
+            x = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, kernel, strides, "SAME"), bias));
         }
         Operand<TFloat32> pooled = tf.math.mean(x, tf.constant(new int[] {1, 2}));
-        int e = TestModelWeights.EMBEDDING_SIZE;
-        Variable<TFloat32> projection = weight(tf, "image_projection", weights.imageProjection(), feeds, e, e);
+        int e = variant.embeddingSize();
+        Variable<TFloat32> projection = weight(tf, "image_projection", weights.imageProjection(), feeds,
+                variant.pooledChannels(), e);
         Operand<TFloat32> embeddings = l2Normalize(tf, tf.linalg.matMul(pooled, projection), "image_embeddings");
         return Signature.builder().key(spec.signature())
                 .input(spec.input(), images)
@@ -169,10 +180,23 @@ public final class TestModelExporter {
             Ops tf, ModelContract.TextSpec spec, TestModelWeights weights, List<WeightFeed> feeds) {
         Placeholder<TInt32> ids = tf.withName(spec.input())
                 .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-        int e = TestModelWeights.EMBEDDING_SIZE;
+        int e = weights.variant().embeddingSize();
         Variable<TFloat32> table = weight(tf, "text_token_embeddings", weights.tokenEmbeddings(), feeds,
                 weights.vocabularySize(), e);
         Operand<TFloat32> tokens = tf.gather(table, ids, tf.constant(0));
+        if (weights.variant().textLayers() > 0) {
+            // Dense layers on each token: the rows are flattened to [batch·length, e] and shaped back after.
+            Operand<TInt32> shape = tf.shape(tokens);
+            Operand<TFloat32> flat = tf.reshape(tokens, tf.constant(new int[] {-1, e}));
+            for (int l = 0; l < weights.variant().textLayers(); l++) {
+                Variable<TFloat32> kernel = weight(tf, "text_dense" + (l + 1) + "_kernel", weights.textKernel(l),
+                        feeds, e, e);
+                Variable<TFloat32> bias = weight(tf, "text_dense" + (l + 1) + "_bias", weights.textBias(l), feeds,
+                        e);
+                flat = tf.nn.relu(tf.nn.biasAdd(tf.linalg.matMul(flat, kernel), bias));
+            }
+            tokens = tf.reshape(flat, shape);
+        }
         // Padding (id 0) must not dilute the mean: average only the real tokens; an empty row stays zero.
         Operand<TFloat32> mask = tf.dtypes.cast(tf.math.notEqual(ids, tf.constant(Tokenizer.PAD_ID)), TFloat32.class);
         Operand<TFloat32> sum = tf.reduceSum(tf.math.mul(tokens, tf.expandDims(mask, tf.constant(-1))),

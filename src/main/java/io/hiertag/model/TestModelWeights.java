@@ -3,87 +3,83 @@ package io.hiertag.model;
 import java.util.SplittableRandom;
 
 /**
- * The deterministic weights of the test model that {@link TestModelExporter} writes, so that tests can rebuild
- * them and compute the model's output independently.
+ * The deterministic weights of a {@link TestModelVariant} that {@link TestModelExporter} writes, so that tests can
+ * rebuild them and compute the model's output independently.
  *
- * <p>Image tower: three 3×3 convolutions, stride 2, "SAME" padding, channels 3→16→32→64, each with bias and
- * ReLU; mean over height and width; a 64×64 projection; L2 normalisation. Text tower: a token-embedding table,
- * mean over the non-padding positions, a 64×64 projection, L2 normalisation.
- *
- * <p>Every tensor is drawn from its own {@link SplittableRandom} split off the seed, in a fixed order, so the
- * image tower does not depend on the vocabulary size. Values are uniform in ±limit (He-style limits), built from
- * {@code nextDouble()} alone: fewer JDK-specific steps than Gaussian sampling, so exports stay reproducible.
+ * <p>Every tensor is drawn from its own {@link SplittableRandom} split off the seed, in a fixed order (image
+ * tower, token table, text projection, then any text layers), so the image tower does not depend on the
+ * vocabulary size and the {@code TEST} variant's weights stay what they always were. Values are uniform in ±limit
+ * (He-style limits), built from {@code nextDouble()} alone: fewer JDK-specific steps than Gaussian sampling, so
+ * exports stay reproducible.
  */
 public final class TestModelWeights {
 
-    /** Embedding length of both towers. */
-    public static final int EMBEDDING_SIZE = 64;
-    /** Convolution kernel side. */
-    public static final int KERNEL = 3;
-    /** Convolution stride (both axes). */
-    public static final int STRIDE = 2;
-    private static final int[] CHANNELS = {3, 16, 32, 64};
-
+    private final TestModelVariant variant;
     private final float[][] convKernels;
     private final float[][] convBiases;
     private final float[] imageProjection;
     private final float[] tokenEmbeddings;
     private final float[] textProjection;
+    private final float[][] textKernels;
+    private final float[][] textBiases;
     private final int vocabularySize;
 
-    private TestModelWeights(long seed, int vocabularySize) {
+    private TestModelWeights(TestModelVariant variant, long seed, int vocabularySize) {
+        this.variant = variant;
         SplittableRandom root = new SplittableRandom(seed);
-        int layers = CHANNELS.length - 1;
+        int layers = variant.layers().size();
         convKernels = new float[layers][];
         convBiases = new float[layers][];
         for (int l = 0; l < layers; l++) {
-            int in = CHANNELS[l];
-            int out = CHANNELS[l + 1];
-            convKernels[l] = uniform(root.split(), KERNEL * KERNEL * in * out, Math.sqrt(6.0 / (KERNEL * KERNEL * in)));
+            int k = variant.layers().get(l).kernel();
+            int in = variant.inChannels(l);
+            int out = variant.layers().get(l).out();
+            convKernels[l] = uniform(root.split(), k * k * in * out, Math.sqrt(6.0 / (k * k * in)));
             convBiases[l] = uniform(root.split(), out, 0.1);
         }
-        imageProjection = uniform(root.split(), EMBEDDING_SIZE * EMBEDDING_SIZE, Math.sqrt(3.0 / EMBEDDING_SIZE));
-        tokenEmbeddings = uniform(root.split(), vocabularySize * EMBEDDING_SIZE, Math.sqrt(3.0));
-        textProjection = uniform(root.split(), EMBEDDING_SIZE * EMBEDDING_SIZE, Math.sqrt(3.0 / EMBEDDING_SIZE));
+        int e = variant.embeddingSize();
+        int pooled = variant.pooledChannels();
+        imageProjection = uniform(root.split(), pooled * e, Math.sqrt(3.0 / pooled));
+        tokenEmbeddings = uniform(root.split(), vocabularySize * e, Math.sqrt(3.0));
+        textProjection = uniform(root.split(), e * e, Math.sqrt(3.0 / e));
+        textKernels = new float[variant.textLayers()][];
+        textBiases = new float[variant.textLayers()][];
+        for (int l = 0; l < variant.textLayers(); l++) {
+            textKernels[l] = uniform(root.split(), e * e, Math.sqrt(6.0 / e));
+            textBiases[l] = uniform(root.split(), e, 0.1);
+        }
         this.vocabularySize = vocabularySize;
     }
 
     /**
      * @param seed any seed; equal seeds give equal weights
      * @param vocabularySize rows of the token-embedding table
-     * @return the weights
+     * @return the weights of the {@code TEST} variant
      */
     public static TestModelWeights generate(long seed, int vocabularySize) {
+        return generate(TestModelVariant.TEST, seed, vocabularySize);
+    }
+
+    /**
+     * @param variant the architecture
+     * @param seed any seed; equal seeds give equal weights
+     * @param vocabularySize rows of the token-embedding table
+     * @return the weights
+     */
+    public static TestModelWeights generate(TestModelVariant variant, long seed, int vocabularySize) {
         if (vocabularySize < 1) {
             throw new IllegalArgumentException("vocabularySize must be positive, is " + vocabularySize);
         }
-        return new TestModelWeights(seed, vocabularySize);
+        return new TestModelWeights(variant, seed, vocabularySize);
     }
 
-    /** @return the number of convolution layers */
-    public static int convLayers() {
-        return CHANNELS.length - 1;
-    }
-
-    /**
-     * @param layer 0 for the first convolution
-     * @return the layer's input channels
-     */
-    public static int inChannels(int layer) {
-        return CHANNELS[layer];
+    public TestModelVariant variant() {
+        return variant;
     }
 
     /**
      * @param layer 0 for the first convolution
-     * @return the layer's output channels
-     */
-    public static int outChannels(int layer) {
-        return CHANNELS[layer + 1];
-    }
-
-    /**
-     * @param layer 0 for the first convolution
-     * @return a copy of its kernel, TensorFlow's HWIO layout [3, 3, in, out] flattened row-major
+     * @return a copy of its kernel, TensorFlow's HWIO layout [k, k, in, out] flattened row-major
      */
     public float[] convKernel(int layer) {
         return convKernels[layer].clone();
@@ -97,19 +93,29 @@ public final class TestModelWeights {
         return convBiases[layer].clone();
     }
 
-    /** @return a copy of the image projection [64 in, 64 out], row-major */
+    /** @return a copy of the image projection [pooled channels in, embedding out], row-major */
     public float[] imageProjection() {
         return imageProjection.clone();
     }
 
-    /** @return a copy of the token-embedding table [vocabularySize, 64], row-major */
+    /** @return a copy of the token-embedding table [vocabularySize, embedding], row-major */
     public float[] tokenEmbeddings() {
         return tokenEmbeddings.clone();
     }
 
-    /** @return a copy of the text projection [64 in, 64 out], row-major */
+    /** @return a copy of the text projection [embedding in, embedding out], row-major */
     public float[] textProjection() {
         return textProjection.clone();
+    }
+
+    /** @return a copy of a per-token dense layer's kernel [embedding in, embedding out], row-major */
+    public float[] textKernel(int layer) {
+        return textKernels[layer].clone();
+    }
+
+    /** @return a copy of a per-token dense layer's bias [embedding] */
+    public float[] textBias(int layer) {
+        return textBiases[layer].clone();
     }
 
     /** @return rows of the token-embedding table */

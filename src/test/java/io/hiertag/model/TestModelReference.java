@@ -1,14 +1,12 @@
 package io.hiertag.model;
 
 /**
- * The test model's forward pass in plain Java (double precision), from {@link TestModelWeights}: what the
+ * The test model's ({@code TEST} variant's) forward pass in plain Java (double precision), from {@link TestModelWeights}: what the
  * exported SavedModel must compute.
  */
 final class TestModelReference {
 
-    private static final int E = TestModelWeights.EMBEDDING_SIZE;
-    private static final int K = TestModelWeights.KERNEL;
-    private static final int S = TestModelWeights.STRIDE;
+    private static final int E = TestModelVariant.TEST.embeddingSize();
 
     private final TestModelWeights weights;
 
@@ -25,9 +23,10 @@ final class TestModelReference {
             }
             int h = height;
             int w = width;
-            for (int l = 0; l < TestModelWeights.convLayers(); l++) {
-                int outH = (h + S - 1) / S;
-                int outW = (w + S - 1) / S;
+            for (int l = 0; l < TestModelVariant.TEST.layers().size(); l++) {
+                int s = TestModelVariant.TEST.layers().get(l).stride();
+                int outH = (h + s - 1) / s;
+                int outW = (w + s - 1) / s;
                 x = convSameReLU(x, h, w, outH, outW, l);
                 h = outH;
                 w = outW;
@@ -71,29 +70,31 @@ final class TestModelReference {
     // TensorFlow "SAME" for stride 2: out = ceil(in / 2); the padding total is split with the extra row/column
     // at the end (bottom/right).
     private double[] convSameReLU(double[] in, int h, int w, int outH, int outW, int layer) {
-        int ci = TestModelWeights.inChannels(layer);
-        int co = TestModelWeights.outChannels(layer);
+        int ci = TestModelVariant.TEST.inChannels(layer);
+        int co = TestModelVariant.TEST.layers().get(layer).out();
+        int k = TestModelVariant.TEST.layers().get(layer).kernel();
+        int s = TestModelVariant.TEST.layers().get(layer).stride();
         float[] kernel = weights.convKernel(layer);
         float[] bias = weights.convBias(layer);
-        int padTop = Math.max((outH - 1) * S + K - h, 0) / 2;
-        int padLeft = Math.max((outW - 1) * S + K - w, 0) / 2;
+        int padTop = Math.max((outH - 1) * s + k - h, 0) / 2;
+        int padLeft = Math.max((outW - 1) * s + k - w, 0) / 2;
         double[] out = new double[outH * outW * co];
         for (int oy = 0; oy < outH; oy++) {
             for (int ox = 0; ox < outW; ox++) {
                 for (int o = 0; o < co; o++) {
                     double acc = bias[o];
-                    for (int ky = 0; ky < K; ky++) {
-                        int y = oy * S + ky - padTop;
+                    for (int ky = 0; ky < k; ky++) {
+                        int y = oy * s + ky - padTop;
                         if (y < 0 || y >= h) {
                             continue;
                         }
-                        for (int kx = 0; kx < K; kx++) {
-                            int x = ox * S + kx - padLeft;
+                        for (int kx = 0; kx < k; kx++) {
+                            int x = ox * s + kx - padLeft;
                             if (x < 0 || x >= w) {
                                 continue;
                             }
                             for (int i = 0; i < ci; i++) {
-                                acc += in[(y * w + x) * ci + i] * kernel[((ky * K + kx) * ci + i) * co + o];
+                                acc += in[(y * w + x) * ci + i] * kernel[((ky * k + kx) * ci + i) * co + o];
                             }
                         }
                     }
