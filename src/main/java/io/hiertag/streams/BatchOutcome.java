@@ -5,7 +5,7 @@ import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.TagResult;
 
 /** What a batch did with one buffered record: exactly one of tag, uncertain and deadLetter is set. */
-record BatchOutcome(PendingImage source, TagResult tag, UncertainImage uncertain, DeadLetter deadLetter) {
+public record BatchOutcome(PendingImage source, TagResult tag, UncertainImage uncertain, DeadLetter deadLetter) {
 
     static BatchOutcome confident(PendingImage source, TagResult tag) {
         return new BatchOutcome(source, tag, null, null);

@@ -4,6 +4,9 @@ import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImageFetcher;
 import io.hiertag.model.ImageLoader;
 import io.hiertag.model.ImagePreprocessor;
 import io.hiertag.model.InvalidImageException;
@@ -26,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * flip, run the image tower once on [images; flipped images], then score every classifier of the record's label
  * set and decide confident or uncertain. A record that fails becomes a dead letter without taking the rest of
  * the batch with it; a failing model call is bisected until the record that breaks it is alone. Shared by every
- * stream task; holds no per-batch state.
+ * stream task; holds no per-batch state. Public so that {@code hiertag bench} can time the first pass without
+ * Kafka.
  */
-final class ImageBatchTagger {
+public final class ImageBatchTagger {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageBatchTagger.class);
 
@@ -40,6 +44,16 @@ final class ImageBatchTagger {
     private final boolean flip;
     private final Clock clock;
     private final int pixelsPerImage;
+
+    /** The tagger the application runs: input limits, uri policy and flip check as configured. */
+    public static ImageBatchTagger create(HiertagConfig config, SavedModelDualEncoder encoder,
+            Map<String, LabelSetModel> labelSets) {
+        ImageLoader images = new ImageLoader(
+                new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
+                new ImageFetcher(config.inputUriAllowedDirs(), config.inputUriAllowedHosts(),
+                        config.inputMaxBytes(), config.inputUriTimeout()));
+        return new ImageBatchTagger(encoder, images, labelSets, config.consistencyRule().flip(), Clock.systemUTC());
+    }
 
     /** @param flip whether the flipped images are embedded too (the consistency rule's flip check) */
     ImageBatchTagger(SavedModelDualEncoder encoder, ImageLoader images, Map<String, LabelSetModel> labelSets,
@@ -80,7 +94,8 @@ final class ImageBatchTagger {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
-    List<BatchOutcome> tag(List<PendingImage> batch) {
+    /** @return one outcome per record, in input order */
+    public List<BatchOutcome> tag(List<PendingImage> batch) {
         BatchOutcome[] outcomes = new BatchOutcome[batch.size()];
         List<Prepared> prepared = new ArrayList<>(batch.size());
         float[] pixels = new float[batch.size() * pixelsPerImage];

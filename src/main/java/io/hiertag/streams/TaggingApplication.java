@@ -5,16 +5,12 @@ import io.hiertag.kafka.KafkaClients;
 import io.hiertag.kafka.TopicAdmin;
 import io.hiertag.kafka.Topics;
 import io.hiertag.model.EngineBankScoring;
-import io.hiertag.model.ImageDecoder;
-import io.hiertag.model.ImageFetcher;
-import io.hiertag.model.ImageLoader;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
 import io.hiertag.zeroshot.LabelSetModels;
 import io.hiertag.zeroshot.TextEmbeddingCache;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -70,12 +66,7 @@ public final class TaggingApplication implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
 
             Outputs outputs = createTopics(config, bootstrapServers, encoder.modelId());
-            ImageLoader images = new ImageLoader(
-                    new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
-                    new ImageFetcher(config.inputUriAllowedDirs(), config.inputUriAllowedHosts(),
-                            config.inputMaxBytes(), config.inputUriTimeout()));
-            ImageBatchTagger tagger = new ImageBatchTagger(encoder, images, labelSets,
-                    config.consistencyRule().flip(), Clock.systemUTC());
+            ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets);
             Properties props = StreamsSettings.of(config, bootstrapServers, encoder.modelId());
             warmUpAndCheckBudget(config, tagger, props);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger, outputs), props);

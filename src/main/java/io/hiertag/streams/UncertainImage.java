@@ -9,5 +9,5 @@ import io.hiertag.avro.TagResult;
  * tag so far, the raw image embedding and the record and event it came from (for a dead letter). Passed between
  * processors in memory, never serialised.
  */
-record UncertainImage(PendingImage source, ImageEvent event, TagResult firstPassTag, float[] embedding) {
+public record UncertainImage(PendingImage source, ImageEvent event, TagResult firstPassTag, float[] embedding) {
 }

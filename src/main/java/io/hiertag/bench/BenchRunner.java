@@ -1,0 +1,166 @@
+package io.hiertag.bench;
+
+import io.hiertag.avro.TagResult;
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.labels.LabelSet;
+import io.hiertag.model.EngineBankScoring;
+import io.hiertag.model.ImageDecoder;
+import io.hiertag.model.ImagePreprocessor;
+import io.hiertag.model.ModelFolders;
+import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TestModelVariant;
+import io.hiertag.streams.BatchOutcome;
+import io.hiertag.streams.ImageBatchTagger;
+import io.hiertag.zeroshot.EncodingProgress;
+import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.LabelSetModels;
+import io.hiertag.zeroshot.TextEmbeddingCache;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every probe in one process and assembles the report. Order matters: the cold start comes first, while the
+ * text-embedding cache is still empty; every later step reads the cache it wrote.
+ */
+public final class BenchRunner {
+
+    private final BenchOptions options;
+    private final Path work;
+    private final Path modelDir;
+    private final PrintStream log;
+
+    /**
+     * @param work an empty folder for the broker, the Streams state and the cache; the caller deletes it
+     * @param modelDir where the test model of {@code options.variant()} is, or is exported to first
+     * @param log told what each step is doing
+     */
+    public BenchRunner(BenchOptions options, Path work, Path modelDir, PrintStream log) {
+        this.options = options;
+        this.work = work;
+        this.modelDir = modelDir;
+        this.log = log;
+    }
+
+    public BenchReport run() throws Exception {
+        MachineInfo machine = MachineInfo.detect();
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        long t0 = System.nanoTime();
+        try (MemoryWatch memory = new MemoryWatch()) {
+            Path model = ModelFolders.ensureTestModel(modelDir, options.variant());
+            BenchPhotos photos = BenchPhotos.load();
+            try (KafkaConnection kafka = KafkaConnection.embedded(work.resolve("broker"), 0)) {
+                step("(f) cold start: empty text-embedding cache");
+                PipelineRun.Startup cold;
+                try (PipelineRun run = PipelineRun.start(config("cold"), kafka.bootstrapServers(), model, photos)) {
+                    cold = run.startup();
+                }
+                InProcess inProcess = inProcess(config("probe"), model, photos);
+                step("(f) warm start");
+                try (PipelineRun run = PipelineRun.start(config("main"), kafka.bootstrapServers(), model, photos)) {
+                    step("(c) " + options.pipelineImages() + " images published ahead");
+                    PipelineRun.Throughput throughput = run.throughput(options.pipelineImages());
+                    double rate = options.latencyLoad() * throughput.imagesPerSecond();
+                    step(String.format("(e) latency at %.2f images/s for %d s", rate,
+                            options.latencyDuration().toSeconds()));
+                    PipelineRun.Latency latency = run.latency(rate, options.latencyDuration());
+                    return report(machine, started, t0, inProcess, throughput, latency,
+                            new BenchReport.Startups(cold, run.startup()), memory.peaks());
+                }
+            }
+        }
+    }
+
+    /** The figures measured without Kafka. */
+    private record InProcess(String modelId, List<ModelLimit.Rate> limit, double firstPass, StageCosts.Result stages,
+            boolean flip) {}
+
+    private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
+        try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model, config.device())) {
+            Map<String, LabelSetModel> labelSets = LabelSetModels.load(config.labelSets(),
+                    config.hierarchyOptions(), labelSetOptions(config), encoder.modelId(), encoder::embedTexts,
+                    new TextEmbeddingCache(config.cacheDir()), EngineBankScoring::new, EncodingProgress.NONE);
+            try {
+                ImagePreprocessor preprocessor = new ImagePreprocessor(encoder.contract().image());
+                ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
+                float[] pixels = new float[photos.count() * preprocessor.floatsPerImage()];
+                for (int p = 0; p < photos.count(); p++) {
+                    preprocessor.preprocessInto(decoder.decode(photos.get(p)), pixels,
+                            p * preprocessor.floatsPerImage());
+                }
+                step("(a) image tower alone at batch sizes " + options.forwardBatches());
+                List<ModelLimit.Rate> limit = ModelLimit.measure(encoder, pixels, photos.count(),
+                        options.forwardBatches(), options.forwardBudget());
+                step("(b) first pass without Kafka, " + options.firstPassImages() + " images");
+                ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets);
+                double firstPass = FirstPassThroughput.measure(tagger,
+                        BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
+                step("(h) stage costs and (d) rescoring");
+                BatchOutcome sample = tagger.tag(BenchInputs.pending(photos, 1)).get(0);
+                TagResult tag = sample.tag() != null ? sample.tag() : sample.uncertain().firstPassTag();
+                StageCosts.Result stages = new StageCosts(photos, encoder, options.stageRepeats()).measure(
+                        labelSets.get(LabelSet.IMAGENET_1K), config.consistencyRule(), config.rescoringEnsemble(),
+                        options.batchSize(), options.rescoreCalls(), tag, work.resolve("rocksdb"));
+                return new InProcess(encoder.modelId(), limit, firstPass, stages, config.consistencyRule().flip());
+            } finally {
+                labelSets.values().forEach(LabelSetModel::close);
+            }
+        }
+    }
+
+    private static LabelSetModel.Options labelSetOptions(HiertagConfig config) {
+        return new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble());
+    }
+
+    /** The application's settings for one phase: its own topics, application id and state; one shared cache. */
+    private HiertagConfig config(String phase) {
+        return HiertagConfig.builder()
+                .set(HiertagConfig.MODEL_DIR, modelDir.toString())
+                .set(HiertagConfig.DATA_DIR, work.resolve(phase).toString())
+                .set(HiertagConfig.CACHE_DIR, work.resolve("cache").toString())
+                .set(HiertagConfig.APPLICATION_ID, "bench-" + phase)
+                .set(HiertagConfig.TOPIC_PREFIX, "bench-" + phase + ".")
+                .set(HiertagConfig.TOPIC_PARTITIONS, "1")
+                .set(HiertagConfig.BATCH_SIZE, Integer.toString(options.batchSize()))
+                .build();
+    }
+
+    private BenchReport report(MachineInfo machine, Instant started, long t0, InProcess in,
+            PipelineRun.Throughput pipeline, PipelineRun.Latency latency, BenchReport.Startups startups,
+            MemoryWatch.Peaks memory) {
+        HiertagConfig config = config("main");
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("batch.size", config.batchSize());
+        settings.put("batch.max-delay", config.batchMaxDelay().toMillis() + " ms");
+        settings.put("processing.guarantee", config.processingGuarantee());
+        settings.put("topic.partitions", config.topicPartitions());
+        settings.put("stream.threads", config.streamThreads());
+        settings.put("consistency.flip", in.flip());
+        settings.put("label set", LabelSet.IMAGENET_1K);
+        settings.put("inputs", "real photographs, 500×375 JPEG, cycled: " + String.join(", ", BenchPhotos.NAMES));
+        settings.put("JVM max heap", Runtime.getRuntime().maxMemory() >> 20);
+        TestModelVariant v = options.variant();
+        BenchReport.Model model = new BenchReport.Model(in.modelId(), v.imageSize(), v.embeddingSize(),
+                v.imageFlops() / 1e9, v.textFlops() / 1e6);
+        int passes = in.flip() ? 2 : 1;
+        double limit = in.limit().stream().filter(r -> r.batch() == options.batchSize()).findFirst()
+                .orElse(in.limit().get(in.limit().size() - 1)).passesPerSecond();
+        BenchReport.Efficiency efficiency = new BenchReport.Efficiency(options.batchSize(), passes, limit,
+                in.firstPass() * passes / limit, pipeline.imagesPerSecond() * passes / limit);
+        double overhead = 1e6 / in.firstPass() - 1e6 * passes / limit;
+        BenchReport.Stages stages = new BenchReport.Stages(in.stages().microsPerImage(), in.stages().total(),
+                overhead);
+        return new BenchReport(options.name(), started.toString(), (System.nanoTime() - t0) / 1e9, machine,
+                MachineInfo.load(), settings, model, in.limit(), in.firstPass(), pipeline,
+                in.stages().rescoreMicros(), latency, startups, memory, stages, efficiency);
+    }
+
+    private void step(String what) {
+        log.println("bench: " + what + " (load " + MachineInfo.load() + ")");
+    }
+}

@@ -1,0 +1,59 @@
+package io.hiertag.cli;
+
+import io.hiertag.bench.BenchOptions;
+import io.hiertag.bench.BenchReport;
+import io.hiertag.bench.BenchRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Measure the pipeline against the model's own limit in one process: the "
+        + "image tower alone, the first pass, the whole application on an in-JVM broker with exactly-once, "
+        + "latency, start-up, memory and per-stage costs, on the bench test model and real photographs. Prints a "
+        + "table and writes it with a JSON report into --out.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--quick", description = "A short run (under 3 minutes on 2 cores) instead of the full one.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("bench-results");
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "batch.size of the run (default: 32).")
+    Integer batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchOptions bench = quick ? BenchOptions.quick() : BenchOptions.full();
+        if (batchSize != null) {
+            bench = bench.withBatchSize(batchSize);
+        }
+        // The exported model is kept between runs; broker, state and cache are new every time.
+        Path modelDir = options.load().dataDir().resolve("bench-model");
+        Path work = Files.createTempDirectory("hiertag-bench-");
+        try {
+            BenchReport report = new BenchRunner(bench, work, modelDir, System.err).run();
+            report.write(out);
+            System.out.print(report.markdown());
+            System.out.println("\nreport written to " + out.toAbsolutePath());
+            return 0;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
