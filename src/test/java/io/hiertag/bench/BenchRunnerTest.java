@@ -1,0 +1,57 @@
+package io.hiertag.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hiertag.model.TestModelVariant;
+import io.hiertag.streams.TestModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness end to end on the small test model with tiny counts: it runs, and the report holds every figure
+ * (a)–(h) and the ratios. Nothing is timed: only presence, counts and the warm start's skipped text tower.
+ */
+class BenchRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void producesEveryFigureInTheJsonReport() throws Exception {
+        BenchOptions tiny = new BenchOptions("smoke", TestModelVariant.TEST, 4, List.of(1, 4), Duration.ZERO, 8, 8,
+                Duration.ofSeconds(1), 0.5, 5, 20);
+        BenchReport report = new BenchRunner(tiny, dir.resolve("work"), TestModels.testModel(), System.err).run();
+        report.write(dir.resolve("out"));
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/bench-smoke.json")));
+        assertTrue(json.get("machine").get("cores").asInt() > 0);
+        assertEquals(2, json.get("modelLimit").size(), "(a)");
+        json.get("modelLimit").forEach(r -> assertTrue(r.get("passesPerSecond").asDouble() > 0, "(a) " + r));
+        assertTrue(json.get("firstPassImagesPerSecond").asDouble() > 0, "(b)");
+        assertEquals(8, json.get("pipeline").get("images").asInt(), "(c)");
+        assertEquals(0, json.get("pipeline").get("deadLetters").asInt(), "(c)");
+        assertEquals(20, json.get("rescoreMicros").get("count").asInt(), "(d)");
+        assertTrue(json.get("latency").get("images").asInt() >= 1, "(e)");
+        assertTrue(json.get("latency").get("ms").has("p99"), "(e)");
+        assertTrue(json.get("startup").get("cold").get("textsEmbedded").asInt() > 0, "(f) cold");
+        assertEquals(0, json.get("startup").get("warm").get("textsEmbedded").asInt(),
+                "(f) a warm start must not run the text tower");
+        assertTrue(json.get("memory").get("heapMb").asLong() > 0, "(g)");
+        assertTrue(json.get("memory").has("rssMb"), "(g)");
+        JsonNode stages = json.get("stages").get("microsPerImage");
+        for (String stage : List.of(StageCosts.AVRO, StageCosts.DECODE, StageCosts.RESIZE_CROP, StageCosts.HEADS,
+                StageCosts.CONSISTENCY, StageCosts.RESCORING, StageCosts.BATCH_BUFFER)) {
+            assertTrue(stages.has(stage), "(h) " + stage);
+        }
+        assertEquals(2, json.get("efficiency").get("forwardPassesPerImage").asInt());
+        assertTrue(json.get("efficiency").get("pipeline").asDouble() > 0);
+        assertTrue(Files.readString(dir.resolve("out/bench-smoke.md")).contains("pipeline efficiency"));
+    }
+}
