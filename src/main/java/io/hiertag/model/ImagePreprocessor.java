@@ -3,6 +3,9 @@ package io.hiertag.model;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.util.Arrays;
 
@@ -260,6 +263,7 @@ public final class ImagePreprocessor {
         private final double alphaScale;
         private final int[] samples;
         private final int[] alphas;
+        private final PackedRgb packed;
 
         RowReader(BufferedImage image) {
             this.image = image;
@@ -272,6 +276,7 @@ public final class ImagePreprocessor {
             this.alphaScale = grey && alpha ? 1.0 / ((1L << model.getComponentSize(1)) - 1) : 1.0 / 255;
             this.samples = new int[image.getWidth()];
             this.alphas = grey && alpha ? new int[image.getWidth()] : null;
+            this.packed = grey ? null : PackedRgb.of(raster, model);
         }
 
         void read(int y, double[] rgb) {
@@ -291,6 +296,10 @@ public final class ImagePreprocessor {
                 }
                 return;
             }
+            if (packed != null) {
+                packed.read(y, width, rgb);
+                return;
+            }
             image.getRGB(0, y, width, 1, samples, 0, width); // sRGB, not premultiplied
             for (int x = 0; x < width; x++) {
                 int argb = samples[x];
@@ -298,6 +307,41 @@ public final class ImagePreprocessor {
                 rgb[x * 3] = ((argb >> 16) & 0xFF) * a + BACKGROUND * (1 - a);
                 rgb[x * 3 + 1] = ((argb >> 8) & 0xFF) * a + BACKGROUND * (1 - a);
                 rgb[x * 3 + 2] = (argb & 0xFF) * a + BACKGROUND * (1 - a);
+            }
+        }
+    }
+
+    /**
+     * Reads 8-bit sRGB pixels straight from the raster's bytes: what decoded JPEGs are (3-byte BGR). Same values
+     * as {@code getRGB}, which converts each pixel through the colour model and is most of the preprocessing time.
+     */
+    private record PackedRgb(byte[] data, int scanline, int pixelStride, int red, int green, int blue) {
+
+        /** @return a reader, or null when the image is not plain interleaved 8-bit sRGB without alpha */
+        static PackedRgb of(Raster raster, ColorModel model) {
+            if (!(model instanceof ComponentColorModel) || !model.getColorSpace().isCS_sRGB() || model.hasAlpha()
+                    || !(raster.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+                    || !(raster.getDataBuffer() instanceof DataBufferByte buffer) || buffer.getNumBanks() != 1
+                    || buffer.getOffset() != 0 || sm.getNumBands() != 3
+                    || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0) {
+                return null;
+            }
+            for (int b = 0; b < 3; b++) {
+                if (sm.getSampleSize(b) != 8) {
+                    return null;
+                }
+            }
+            int[] offsets = sm.getBandOffsets();
+            return new PackedRgb(buffer.getData(), sm.getScanlineStride(), sm.getPixelStride(), offsets[0],
+                    offsets[1], offsets[2]);
+        }
+
+        void read(int y, int width, double[] rgb) {
+            int p = y * scanline;
+            for (int x = 0; x < width; x++, p += pixelStride) {
+                rgb[x * 3] = data[p + red] & 0xFF;
+                rgb[x * 3 + 1] = data[p + green] & 0xFF;
+                rgb[x * 3 + 2] = data[p + blue] & 0xFF;
             }
         }
     }
