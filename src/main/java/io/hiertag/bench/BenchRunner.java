@@ -97,11 +97,14 @@ public final class BenchRunner {
                 List<ModelLimit.Rate> limit = ModelLimit.measure(encoder, pixels, photos.count(),
                         options.forwardBatches(), options.forwardBudget());
                 step("(b) first pass without Kafka, " + options.firstPassImages() + " images");
-                ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets);
-                double firstPass = FirstPassThroughput.measure(tagger,
-                        BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
+                double firstPass;
+                BatchOutcome sample;
+                try (ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets)) {
+                    firstPass = FirstPassThroughput.measure(tagger,
+                            BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
+                    sample = tagger.tag(BenchInputs.pending(photos, 1)).get(0);
+                }
                 step("(h) stage costs and (d) rescoring");
-                BatchOutcome sample = tagger.tag(BenchInputs.pending(photos, 1)).get(0);
                 TagResult tag = sample.tag() != null ? sample.tag() : sample.uncertain().firstPassTag();
                 StageCosts.Result stages = new StageCosts(photos, encoder, options.stageRepeats()).measure(
                         labelSets.get(LabelSet.IMAGENET_1K), config.consistencyRule(), config.rescoringEnsemble(),

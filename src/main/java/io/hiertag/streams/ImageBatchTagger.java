@@ -21,18 +21,26 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the first pass on one batch of buffered records: decode and preprocess each image and its left-right
  * flip, run the image tower once on [images; flipped images], then score every classifier of the record's label
- * set and decide confident or uncertain. A record that fails becomes a dead letter without taking the rest of
+ * set and decide confident or uncertain. Reading, decoding and preprocessing run on a pool of one thread per
+ * core while the stream thread waits. A record that fails becomes a dead letter without taking the rest of
  * the batch with it; a failing model call is bisected until the record that breaks it is alone. Shared by every
- * stream task; holds no per-batch state. Public so that {@code hiertag bench} can time the first pass without
+ * stream task; holds no per-batch state beyond each stream thread's reused input buffer. Public so that {@code hiertag bench} can time the first pass without
  * Kafka.
  */
-public final class ImageBatchTagger {
+public final class ImageBatchTagger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageBatchTagger.class);
 
@@ -44,6 +52,8 @@ public final class ImageBatchTagger {
     private final boolean flip;
     private final Clock clock;
     private final int pixelsPerImage;
+    private final ExecutorService decoders;
+    private final ThreadLocal<float[]> pixels = new ThreadLocal<>();
 
     /** The tagger the application runs: input limits, uri policy and flip check as configured. */
     public static ImageBatchTagger create(HiertagConfig config, SavedModelDualEncoder encoder,
@@ -66,6 +76,20 @@ public final class ImageBatchTagger {
         this.flip = flip;
         this.clock = clock;
         this.pixelsPerImage = preprocessor.floatsPerImage();
+        this.decoders = decodingThreads(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Shared by every stream task. Each flush submits at most its batch and waits for it, so the queue stays
+     * bounded by the batches in flight; daemon threads, so a tagger never left open keeps the JVM alive.
+     */
+    private static ExecutorService decodingThreads(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "hiertag-decode-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     ImageEventReader reader() {
@@ -97,20 +121,8 @@ public final class ImageBatchTagger {
     /** @return one outcome per record, in input order */
     public List<BatchOutcome> tag(List<PendingImage> batch) {
         BatchOutcome[] outcomes = new BatchOutcome[batch.size()];
-        List<Prepared> prepared = new ArrayList<>(batch.size());
-        float[] pixels = new float[batch.size() * pixelsPerImage];
-        for (int i = 0; i < batch.size(); i++) {
-            PendingImage p = batch.get(i);
-            try {
-                ImageEvent event = reader.read(p.getTopic(), DeadLetters.bytes(p.getValue()));
-                BufferedImage image = decode(event);
-                int slot = prepared.size();
-                preprocessor.preprocessInto(image, pixels, slot * pixelsPerImage);
-                prepared.add(new Prepared(i, event, slot));
-            } catch (RejectedInputException e) {
-                outcomes[i] = BatchOutcome.rejected(p, e, encoder.modelId());
-            }
-        }
+        float[] pixels = pixelBuffer(batch.size());
+        List<Prepared> prepared = prepare(batch, pixels, outcomes);
         embed(prepared, pixels);
         Map<String, List<Prepared>> byLabelSet = new LinkedHashMap<>();
         for (Prepared item : prepared) {
@@ -134,6 +146,94 @@ public final class ImageBatchTagger {
             }
         });
         return Arrays.asList(outcomes);
+    }
+
+    /** Stops the decoding threads; the tagger cannot tag afterwards. */
+    @Override
+    public void close() {
+        decoders.shutdownNow();
+    }
+
+    /**
+     * The model's input buffer for a batch of {@code n}, reused by the calling stream thread: a batch of 32
+     * 224×224 images and their flips is 38 MB, too much to allocate and zero for every batch.
+     */
+    private float[] pixelBuffer(int n) {
+        int floats = (flip ? 2 : 1) * n * pixelsPerImage;
+        float[] buffer = pixels.get();
+        if (buffer == null || buffer.length < floats) {
+            buffer = new float[floats];
+            pixels.set(buffer);
+        }
+        return buffer;
+    }
+
+    /**
+     * Reads, decodes and preprocesses every record on the decoding threads, each straight into its own row of
+     * the model's input (image {@code i} in row {@code i}, its flip in row {@code n + i}), then closes the gaps a
+     * refused record leaves so that the k good images are rows 0..k-1 and their flips rows k..2k-1. The stream
+     * thread waits for all of them: nothing leaves the batch before its result exists.
+     */
+    private List<Prepared> prepare(List<PendingImage> batch, float[] pixels, BatchOutcome[] outcomes) {
+        int n = batch.size();
+        List<Callable<Prepared>> tasks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            tasks.add(() -> prepareOne(batch.get(index), index, n, pixels));
+        }
+        List<Prepared> prepared = new ArrayList<>(n);
+        try {
+            for (Future<Prepared> f : decoders.invokeAll(tasks)) {
+                Prepared item = f.get();
+                if (item.failure != null) {
+                    outcomes[item.index] = BatchOutcome.rejected(batch.get(item.index), item.failure,
+                            encoder.modelId());
+                } else {
+                    prepared.add(item);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            // Not a bad input (those come back as failures): a bug, handled as if it happened on this thread.
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        int k = prepared.size();
+        for (int row = 0; row < k; row++) {
+            moveRow(pixels, prepared.get(row).index, row);
+        }
+        if (flip) {
+            for (int row = 0; row < k; row++) {
+                moveRow(pixels, n + prepared.get(row).index, k + row);
+            }
+        }
+        return prepared;
+    }
+
+    private Prepared prepareOne(PendingImage p, int index, int n, float[] pixels) {
+        ImageEvent event = null;
+        try {
+            event = reader.read(p.getTopic(), DeadLetters.bytes(p.getValue()));
+            preprocessor.preprocessInto(decode(event), pixels, index * pixelsPerImage);
+            if (flip) {
+                ImagePreprocessor.flipHorizontally(pixels, index * pixelsPerImage, pixels,
+                        (n + index) * pixelsPerImage, preprocessor.size());
+            }
+            return new Prepared(index, event, null);
+        } catch (RejectedInputException e) {
+            return new Prepared(index, event, e);
+        }
+    }
+
+    // Rows only ever move towards the front, past rows already read, so moving in row order is safe.
+    private void moveRow(float[] pixels, int from, int to) {
+        if (from != to) {
+            System.arraycopy(pixels, from * pixelsPerImage, pixels, to * pixelsPerImage, pixelsPerImage);
+        }
     }
 
     private void classify(LabelSetModel model, List<Prepared> items, List<PendingImage> batch,
@@ -170,23 +270,15 @@ public final class ImageBatchTagger {
     }
 
     /**
-     * Embeds the items (and their flips) in one call: input rows are the k images, then their k flips. On failure
-     * the items are split in halves until the failing ones are alone.
+     * Embeds the items (and their flips) in one call: {@code input} holds exactly their k images, then their k
+     * flips. On failure the items are split in halves, each copied into its own input, until the failing ones are
+     * alone.
      */
-    private void embed(List<Prepared> items, float[] pixels) {
+    private void embed(List<Prepared> items, float[] input) {
         if (items.isEmpty()) {
             return;
         }
         int k = items.size();
-        float[] input = new float[(flip ? 2 * k : k) * pixelsPerImage];
-        int size = preprocessor.size();
-        for (int i = 0; i < k; i++) {
-            int from = items.get(i).slot * pixelsPerImage;
-            System.arraycopy(pixels, from, input, i * pixelsPerImage, pixelsPerImage);
-            if (flip) {
-                ImagePreprocessor.flipHorizontally(pixels, from, input, (k + i) * pixelsPerImage, size);
-            }
-        }
         try {
             float[][] embeddings = encoder.embedImages(input, flip ? 2 * k : k);
             for (int i = 0; i < k; i++) {
@@ -202,24 +294,34 @@ public final class ImageBatchTagger {
                 return;
             }
             LOG.warn("Model call failed for a batch of {}; splitting it to isolate the cause: {}", k, e.toString());
-            embed(items.subList(0, k / 2), pixels);
-            embed(items.subList(k / 2, k), pixels);
+            embed(items.subList(0, k / 2), rows(input, k, 0, k / 2));
+            embed(items.subList(k / 2, k), rows(input, k, k / 2, k));
         }
     }
 
-    /** One decoded image waiting for its embeddings. */
+    /** Images {@code from..to-1} of an input of k, and their flips, as an input of their own. */
+    private float[] rows(float[] input, int k, int from, int to) {
+        int m = to - from;
+        float[] out = new float[(flip ? 2 * m : m) * pixelsPerImage];
+        System.arraycopy(input, from * pixelsPerImage, out, 0, m * pixelsPerImage);
+        if (flip) {
+            System.arraycopy(input, (k + from) * pixelsPerImage, out, m * pixelsPerImage, m * pixelsPerImage);
+        }
+        return out;
+    }
+
+    /** One record of the batch: decoded and waiting for its embeddings, or refused. */
     private static final class Prepared {
         final int index;
         final ImageEvent event;
-        final int slot;
         float[] embedding;
         float[] flippedEmbedding;
         RejectedInputException failure;
 
-        Prepared(int index, ImageEvent event, int slot) {
+        Prepared(int index, ImageEvent event, RejectedInputException failure) {
             this.index = index;
             this.event = event;
-            this.slot = slot;
+            this.failure = failure;
         }
     }
 }

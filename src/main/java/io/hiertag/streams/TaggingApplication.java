@@ -36,13 +36,15 @@ public final class TaggingApplication implements AutoCloseable {
 
     private final SavedModelDualEncoder encoder;
     private final Map<String, LabelSetModel> labelSets;
+    private final ImageBatchTagger tagger;
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private TaggingApplication(SavedModelDualEncoder encoder, Map<String, LabelSetModel> labelSets,
-            KafkaStreams streams) {
+            ImageBatchTagger tagger, KafkaStreams streams) {
         this.encoder = encoder;
         this.labelSets = labelSets;
+        this.tagger = tagger;
         this.streams = streams;
     }
 
@@ -57,6 +59,7 @@ public final class TaggingApplication implements AutoCloseable {
         long t0 = System.nanoTime();
         SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device());
         Map<String, LabelSetModel> labelSets = Map.of();
+        ImageBatchTagger tagger = null;
         try {
             labelSets = LabelSetModels.load(config.labelSets(), config.hierarchyOptions(),
                     new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble()),
@@ -66,11 +69,11 @@ public final class TaggingApplication implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000);
 
             Outputs outputs = createTopics(config, bootstrapServers, encoder.modelId());
-            ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets);
+            tagger = ImageBatchTagger.create(config, encoder, labelSets);
             Properties props = StreamsSettings.of(config, bootstrapServers, encoder.modelId());
             warmUpAndCheckBudget(config, tagger, props);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger, outputs), props);
-            TaggingApplication app = new TaggingApplication(encoder, labelSets, streams);
+            TaggingApplication app = new TaggingApplication(encoder, labelSets, tagger, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             streams.setStateListener((now, before) -> {
                 LOG.info("Streams state {} -> {} (application.id={})", before, now, config.applicationId());
@@ -81,6 +84,9 @@ public final class TaggingApplication implements AutoCloseable {
             streams.start();
             return app;
         } catch (RuntimeException e) {
+            if (tagger != null) {
+                tagger.close();
+            }
             labelSets.values().forEach(LabelSetModel::close);
             encoder.close();
             throw e;
@@ -162,6 +168,7 @@ public final class TaggingApplication implements AutoCloseable {
         // session timeout of its own previous incarnation.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        tagger.close();
         labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
         stopped.countDown();

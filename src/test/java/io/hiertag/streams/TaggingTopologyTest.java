@@ -85,6 +85,7 @@ class TaggingTopologyTest {
 
     @AfterAll
     static void closeModel() {
+        tagger.close();
         labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
     }
