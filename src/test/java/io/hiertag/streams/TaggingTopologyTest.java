@@ -156,6 +156,20 @@ class TaggingTopologyTest {
     }
 
     @Test
+    void aPartialBatchWaitsUntilItsOldestRecordIsMaxDelayOld() {
+        // A punctuator that flushed whatever waits, every 500 ms, would send "a" after 100 ms, alone: after a slow
+        // batch it is always overdue, and the next record would go out as a batch of one.
+        start(32);
+        driver.advanceWallClockTime(Duration.ofMillis(400));
+        images.pipeInput("a", event("a", png(1), "imagenet-1k", null), t0);
+        driver.advanceWallClockTime(Duration.ofMillis(150));
+        assertTrue(tags.isEmpty(), "flushed before the oldest record waited 500 ms");
+        images.pipeInput("b", event("b", png(2), "imagenet-1k", null), t0);
+        driver.advanceWallClockTime(Duration.ofMillis(500));
+        assertEquals(List.of("a", "b"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+    }
+
+    @Test
     void theSameImageGetsTheSameTagAloneOrInABatch() {
         start(1);
         images.pipeInput("alone", event("alone", png(5), "imagenet-1k", null), t0);
