@@ -122,19 +122,30 @@ public final class ImagePreprocessor {
             reader.read(y, rgb);
             int base = slotOfRow[y] * size * 3;
             for (int o = 0; o < size; o++) {
+                int w = o * columns.stride;
+                int x = columns.first[o] * 3;
+                int out = base + o * 3;
+                if (columns.count[o] == 2) {
+                    // Bilinear's usual case, unrolled: the same two products summed in the same order.
+                    double w0 = columns.weights[w];
+                    double w1 = columns.weights[w + 1];
+                    horizontal[out] = w0 * rgb[x] + w1 * rgb[x + 3];
+                    horizontal[out + 1] = w0 * rgb[x + 1] + w1 * rgb[x + 4];
+                    horizontal[out + 2] = w0 * rgb[x + 2] + w1 * rgb[x + 5];
+                    continue;
+                }
                 double r = 0;
                 double g = 0;
                 double b = 0;
-                for (int t = 0; t < columns.count[o]; t++) {
-                    double w = columns.weights[o * columns.stride + t];
-                    int x = (columns.first[o] + t) * 3;
-                    r += w * rgb[x];
-                    g += w * rgb[x + 1];
-                    b += w * rgb[x + 2];
+                for (int t = 0; t < columns.count[o]; t++, x += 3) {
+                    double weight = columns.weights[w + t];
+                    r += weight * rgb[x];
+                    g += weight * rgb[x + 1];
+                    b += weight * rgb[x + 2];
                 }
-                horizontal[base + o * 3] = r;
-                horizontal[base + o * 3 + 1] = g;
-                horizontal[base + o * 3 + 2] = b;
+                horizontal[out] = r;
+                horizontal[out + 1] = g;
+                horizontal[out + 2] = b;
             }
         }
 
