@@ -29,8 +29,8 @@ public record BenchOptions(String name, TestModelVariant variant, int batchSize,
     }
 
     public static BenchOptions quick() {
-        return new BenchOptions("quick", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(1),
-                64, 96, Duration.ofSeconds(10), 0.5, 40, 2000);
+        return new BenchOptions("quick", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(2),
+                96, 96, Duration.ofSeconds(10), 0.5, 40, 2000);
     }
 
     /** The same run with another batch size (the headline ratios follow it). */

@@ -77,8 +77,8 @@ public final class BenchRunner {
     }
 
     /** The figures measured without Kafka. */
-    private record InProcess(String modelId, List<ModelLimit.Rate> limit, double firstPass, StageCosts.Result stages,
-            boolean flip) {}
+    private record InProcess(String modelId, List<ModelLimit.Rate> limit, FirstPassThroughput.Result firstPass,
+            StageCosts.Result stages, boolean flip) {}
 
     private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model, config.device())) {
@@ -94,13 +94,15 @@ public final class BenchRunner {
                             p * preprocessor.floatsPerImage());
                 }
                 step("(a) image tower alone at batch sizes " + options.forwardBatches());
-                List<ModelLimit.Rate> limit = ModelLimit.measure(encoder, pixels, photos.count(),
-                        options.forwardBatches(), options.forwardBudget());
-                step("(b) first pass without Kafka, " + options.firstPassImages() + " images");
-                double firstPass;
+                int largest = Math.max(options.batchSize(),
+                        options.forwardBatches().stream().mapToInt(Integer::intValue).max().orElse(1));
+                ModelLimit modelLimit = new ModelLimit(encoder, pixels, photos.count(), largest);
+                List<ModelLimit.Rate> limit = modelLimit.sweep(options.forwardBatches(), options.forwardBudget());
+                step("(b) first pass without Kafka, " + options.firstPassImages() + " images, interleaved with (a)");
+                FirstPassThroughput.Result firstPass;
                 BatchOutcome sample;
                 try (ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets)) {
-                    firstPass = FirstPassThroughput.measure(tagger,
+                    firstPass = FirstPassThroughput.measure(tagger, modelLimit,
                             BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
                     sample = tagger.tag(BenchInputs.pending(photos, 1)).get(0);
                 }
@@ -151,11 +153,14 @@ public final class BenchRunner {
         BenchReport.Model model = new BenchReport.Model(in.modelId(), v.imageSize(), v.embeddingSize(),
                 v.imageFlops() / 1e9, v.textFlops() / 1e6);
         int passes = in.flip() ? 2 : 1;
-        double limit = in.limit().stream().filter(r -> r.batch() == options.batchSize()).findFirst()
-                .orElse(in.limit().get(in.limit().size() - 1)).passesPerSecond();
+        ModelLimit.Rate limit = in.firstPass().limit();
+        FirstPassThroughput.Result b = in.firstPass();
         BenchReport.Efficiency efficiency = new BenchReport.Efficiency(options.batchSize(), passes, limit,
-                in.firstPass() * passes / limit, pipeline.imagesPerSecond() * passes / limit);
-        double overhead = 1e6 / in.firstPass() - 1e6 * passes / limit;
+                b.imagesPerSecond() * passes / limit.passesPerSecond(),
+                pipeline.imagesPerSecond() * passes / limit.passesPerSecond(),
+                b.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond(),
+                pipeline.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond());
+        double overhead = 1e6 / b.imagesPerSecond() - 1e6 * passes / limit.passesPerSecond();
         BenchReport.Stages stages = new BenchReport.Stages(in.stages().microsPerImage(), in.stages().total(),
                 overhead);
         return new BenchReport(options.name(), started.toString(), (System.nanoTime() - t0) / 1e9, machine,

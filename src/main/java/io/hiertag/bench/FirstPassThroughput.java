@@ -7,20 +7,32 @@ import java.util.List;
 /**
  * (b) The first pass without Kafka: the application's own {@link ImageBatchTagger} on batch-buffer records, from
  * the ImageEvent bytes to confident/uncertain decisions (Avro, decode, preprocess, image and flip through the
- * tower, every classifier head, consistency, top-5). One untimed batch first.
+ * tower, every classifier head, consistency, top-5). Each batch alternates with one bare forward pass of the same
+ * batch size, so the first pass and its limit see the same load from other processes, and their ratio holds.
  */
 final class FirstPassThroughput {
+
+    /** @param limit (a) at the batch size, measured interleaved with the first pass */
+    record Result(double imagesPerSecond, double imagesPerCpuSecond, ModelLimit.Rate limit) {}
 
     private FirstPassThroughput() {
     }
 
-    /** @return images per second */
-    static double measure(ImageBatchTagger tagger, List<PendingImage> inputs, int batchSize) {
+    static Result measure(ImageBatchTagger tagger, ModelLimit limit, List<PendingImage> inputs, int batchSize) {
         tagger.tag(inputs.subList(0, Math.min(batchSize, inputs.size())));
-        long t0 = System.nanoTime();
+        limit.call(batchSize);
+        Clocks firstPass = new Clocks(0, 0);
+        Clocks model = new Clocks(0, 0);
+        int calls = 0;
         for (int from = 0; from < inputs.size(); from += batchSize) {
-            tagger.tag(inputs.subList(from, Math.min(inputs.size(), from + batchSize)));
+            List<PendingImage> batch = inputs.subList(from, Math.min(inputs.size(), from + batchSize));
+            Clocks t0 = Clocks.now();
+            tagger.tag(batch);
+            firstPass = firstPass.plus(t0.elapsed());
+            model = model.plus(limit.call(batchSize));
+            calls++;
         }
-        return inputs.size() / ((System.nanoTime() - t0) / 1e9);
+        return new Result(inputs.size() / firstPass.wallSeconds(), inputs.size() / firstPass.cpuSeconds(),
+                ModelLimit.Rate.of(batchSize, calls, model));
     }
 }

@@ -12,33 +12,45 @@ import java.util.List;
  */
 final class ModelLimit {
 
-    /** @param passesPerSecond images through the image tower per second */
-    record Rate(int batch, double passesPerSecond, double msPerBatch, int calls) {}
-
-    private ModelLimit() {
+    /** @param passesPerSecond images through the image tower per wall-clock second */
+    record Rate(int batch, double passesPerSecond, double passesPerCpuSecond, double msPerBatch, int calls) {
+        static Rate of(int batch, int calls, Clocks time) {
+            return new Rate(batch, calls * batch / time.wallSeconds(), calls * batch / time.cpuSeconds(),
+                    1000 * time.wallSeconds() / calls, calls);
+        }
     }
 
-    static List<Rate> measure(SavedModelDualEncoder encoder, float[] photoPixels, int photos,
-            List<Integer> batches, Duration budget) {
+    private final SavedModelDualEncoder encoder;
+    private final float[] input;
+
+    /** @param photoPixels preprocessed photos, cycled to fill the largest batch */
+    ModelLimit(SavedModelDualEncoder encoder, float[] photoPixels, int photos, int largestBatch) {
+        this.encoder = encoder;
         int perImage = new ImagePreprocessor(encoder.contract().image()).floatsPerImage();
-        int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
-        float[] input = new float[largest * perImage];
-        for (int i = 0; i < largest; i++) {
+        input = new float[largestBatch * perImage];
+        for (int i = 0; i < largestBatch; i++) {
             System.arraycopy(photoPixels, (i % photos) * perImage, input, i * perImage, perImage);
         }
+    }
+
+    /** One forward pass of a batch; returns its time. */
+    Clocks call(int batch) {
+        Clocks t0 = Clocks.now();
+        encoder.embedImages(input, batch);
+        return t0.elapsed();
+    }
+
+    List<Rate> sweep(List<Integer> batches, Duration budget) {
         List<Rate> rates = new ArrayList<>();
         for (int batch : batches) {
-            encoder.embedImages(input, batch);
+            call(batch);
             int calls = 0;
-            long t0 = System.nanoTime();
-            long elapsed;
-            do {
-                encoder.embedImages(input, batch);
+            Clocks total = new Clocks(0, 0);
+            while (total.wallNanos() < budget.toNanos() || calls < 2) {
+                total = total.plus(call(batch));
                 calls++;
-                elapsed = System.nanoTime() - t0;
-            } while (elapsed < budget.toNanos() || calls < 2);
-            double seconds = elapsed / 1e9;
-            rates.add(new Rate(batch, calls * batch / seconds, 1000 * seconds / calls, calls));
+            }
+            rates.add(Rate.of(batch, calls, total));
         }
         return rates;
     }

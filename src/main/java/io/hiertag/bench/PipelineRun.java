@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,8 +28,13 @@ final class PipelineRun implements AutoCloseable {
     /** @param textsEmbedded texts the text tower embedded during the start (0 when the cache served them all) */
     record Startup(double seconds, int textsEmbedded) {}
 
-    /** @param images results committed; @param deadLetters of which dead letters (expected 0) */
-    record Throughput(int images, int deadLetters, double seconds, double imagesPerSecond) {}
+    /**
+     * @param images results committed, of which {@code deadLetters} dead letters (expected 0)
+     * @param imagesPerCpuSecond over the whole process's CPU time: broker, publisher and reader included
+     * @param cpuMsPerImageByThread where that CPU time went
+     */
+    record Throughput(int images, int deadLetters, double seconds, double imagesPerSecond,
+            double imagesPerCpuSecond, Map<String, Double> cpuMsPerImageByThread) {}
 
     /** @param rate the input rate in images per second; latencies in ms, publish to committed result */
     record Latency(double rate, int images, Percentiles ms) {}
@@ -86,14 +92,16 @@ final class PipelineRun implements AutoCloseable {
 
     /** (c) Publishes {@code count} photos as fast as the producer takes them; times until all are committed. */
     Throughput throughput(int count) throws InterruptedException {
-        long t0 = System.nanoTime();
+        ThreadCpu cpu = new ThreadCpu();
+        Clocks t0 = Clocks.now();
         for (int i = 0; i < count; i++) {
             publisher.publish(BenchInputs.event("c-" + i, photos.get(i)));
         }
         publisher.flush();
         int dead = awaitResults(id -> id.startsWith("c-"), count, (id, ms) -> { });
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Throughput(count, dead, seconds, count / seconds);
+        Clocks time = t0.elapsed();
+        return new Throughput(count, dead, time.wallSeconds(), count / time.wallSeconds(),
+                count / time.cpuSeconds(), cpu.msPerImage(count));
     }
 
     /** (e) Publishes at a fixed rate for a while, from another thread; latency from publish to committed result. */

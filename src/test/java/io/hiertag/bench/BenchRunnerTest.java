@@ -34,7 +34,8 @@ class BenchRunnerTest {
         assertTrue(json.get("machine").get("cores").asInt() > 0);
         assertEquals(2, json.get("modelLimit").size(), "(a)");
         json.get("modelLimit").forEach(r -> assertTrue(r.get("passesPerSecond").asDouble() > 0, "(a) " + r));
-        assertTrue(json.get("firstPassImagesPerSecond").asDouble() > 0, "(b)");
+        assertTrue(json.get("firstPass").get("imagesPerSecond").asDouble() > 0, "(b)");
+        assertTrue(json.get("efficiency").get("limit").get("passesPerCpuSecond").asDouble() > 0, "(a) interleaved");
         assertEquals(8, json.get("pipeline").get("images").asInt(), "(c)");
         assertEquals(0, json.get("pipeline").get("deadLetters").asInt(), "(c)");
         assertEquals(20, json.get("rescoreMicros").get("count").asInt(), "(d)");

@@ -1,0 +1,59 @@
+package io.hiertag.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where the CPU of a phase went, by thread group (thread names with their numbers and ids taken out): the
+ * profile behind the pipeline's gap to the first pass. TensorFlow's own threads are not Java threads; their share
+ * is the process's CPU time minus all Java threads'.
+ */
+final class ThreadCpu {
+
+    static final String NATIVE = "native (TensorFlow intra-op threads, JIT, GC)";
+
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> start = new HashMap<>();
+    private final Clocks started;
+
+    ThreadCpu() {
+        for (long id : threads.getAllThreadIds()) {
+            start.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
+        started = Clocks.now();
+    }
+
+    /** @return CPU milliseconds per image since construction, by thread group, largest first */
+    Map<String, Double> msPerImage(int images) {
+        Clocks elapsed = started.elapsed();
+        Map<String, Long> byGroup = new HashMap<>();
+        long java = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long now = threads.getThreadCpuTime(id);
+            var info = threads.getThreadInfo(id);
+            if (now < 0 || info == null) {
+                continue;
+            }
+            long used = now - start.getOrDefault(id, 0L);
+            java += used;
+            byGroup.merge(group(info.getThreadName()), used, Long::sum);
+        }
+        byGroup.merge(NATIVE, Math.max(0, elapsed.cpuNanos() - java), Long::sum);
+        Map<String, Double> out = new LinkedHashMap<>();
+        byGroup.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() > 0)
+                .limit(12)
+                .forEach(e -> out.put(e.getKey(), e.getValue() / 1e6 / images));
+        return out;
+    }
+
+    // "bench-main-1c2…-StreamThread-1" and "data-plane-kafka-request-handler-3" become one group each.
+    static String group(String name) {
+        return name.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "*")
+                .replaceAll("\\d+", "N");
+    }
+}
