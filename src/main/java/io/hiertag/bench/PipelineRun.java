@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
@@ -31,10 +30,10 @@ final class PipelineRun implements AutoCloseable {
     /**
      * @param images results committed, of which {@code deadLetters} dead letters (expected 0)
      * @param imagesPerCpuSecond over the whole process's CPU time: broker, publisher and reader included
-     * @param cpuMsPerImageByThread where that CPU time went
+     * @param cpuMsPerImage where that CPU time went
      */
     record Throughput(int images, int deadLetters, double seconds, double imagesPerSecond,
-            double imagesPerCpuSecond, Map<String, Double> cpuMsPerImageByThread) {}
+            double imagesPerCpuSecond, ThreadCpu.Profile cpuMsPerImage) {}
 
     /** @param rate the input rate in images per second; latencies in ms, publish to committed result */
     record Latency(double rate, int images, Percentiles ms) {}

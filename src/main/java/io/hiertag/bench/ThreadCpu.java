@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Where the CPU of a phase went, by thread group (thread names with their numbers and ids taken out): the
  * profile behind the pipeline's gap to the first pass. TensorFlow's own threads are not Java threads; their share
- * is the process's CPU time minus all Java threads'.
+ * is the process's CPU time minus all Java threads'. Groups are also summed by owner: the application (stream
+ * and decoding threads, TensorFlow), the in-JVM broker, and the harness that publishes and reads.
  */
 final class ThreadCpu {
 
@@ -26,8 +27,14 @@ final class ThreadCpu {
         started = Clocks.now();
     }
 
-    /** @return CPU milliseconds per image since construction, by thread group, largest first */
-    Map<String, Double> msPerImage(int images) {
+    /**
+     * @param byGroup CPU ms per image by thread group, largest first
+     * @param application, broker, harness the same summed by owner
+     */
+    record Profile(Map<String, Double> byGroup, double application, double broker, double harness) {}
+
+    /** @return CPU per image since construction */
+    Profile msPerImage(int images) {
         Clocks elapsed = started.elapsed();
         Map<String, Long> byGroup = new HashMap<>();
         long java = 0;
@@ -43,12 +50,30 @@ final class ThreadCpu {
         }
         byGroup.merge(NATIVE, Math.max(0, elapsed.cpuNanos() - java), Long::sum);
         Map<String, Double> out = new LinkedHashMap<>();
+        double[] owners = new double[3];
         byGroup.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .filter(e -> e.getValue() > 0)
-                .limit(12)
-                .forEach(e -> out.put(e.getKey(), e.getValue() / 1e6 / images));
-        return out;
+                .forEach(e -> {
+                    double ms = e.getValue() / 1e6 / images;
+                    owners[owner(e.getKey())] += ms;
+                    if (out.size() < 12) {
+                        out.put(e.getKey(), ms);
+                    }
+                });
+        return new Profile(out, owners[0], owners[1], owners[2]);
+    }
+
+    /** 0 the application, 1 the broker, 2 the harness. */
+    private static int owner(String group) {
+        if (group.equals(NATIVE) || group.contains("StreamThread") || group.startsWith("hiertag-decode")
+                || group.contains("| bench-")) {
+            return 0;
+        }
+        if (group.equals("main") || group.startsWith("bench-") || group.endsWith("| producer-N")) {
+            return 2;
+        }
+        return 1;
     }
 
     // "bench-main-1c2…-StreamThread-1" and "data-plane-kafka-request-handler-3" become one group each.
