@@ -13,6 +13,7 @@ import java.util.List;
  * @param forwardBatches the batch sizes of the bare image-tower figure (a)
  * @param forwardBudget how long each batch size of (a) is timed at least
  * @param firstPassImages images through the first pass without Kafka (b)
+ * @param pipelineWarmUp images through the whole application before (c) is timed
  * @param pipelineImages images published ahead for the whole application (c)
  * @param latencyDuration how long images are published at a fixed rate for (e)
  * @param latencyLoad that rate as a fraction of the throughput measured in (c)
@@ -20,22 +21,22 @@ import java.util.List;
  * @param rescoreCalls rescoring calls timed for (d)
  */
 public record BenchOptions(String name, TestModelVariant variant, int batchSize, List<Integer> forwardBatches,
-        Duration forwardBudget, int firstPassImages, int pipelineImages, Duration latencyDuration,
+        Duration forwardBudget, int firstPassImages, int pipelineWarmUp, int pipelineImages, Duration latencyDuration,
         double latencyLoad, int stageRepeats, int rescoreCalls) {
 
     public static BenchOptions full() {
         return new BenchOptions("full", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(8),
-                256, 512, Duration.ofSeconds(60), 0.5, 200, 5000);
+                256, 256, 512, Duration.ofSeconds(60), 0.5, 200, 5000);
     }
 
     public static BenchOptions quick() {
         return new BenchOptions("quick", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(2),
-                96, 96, Duration.ofSeconds(10), 0.5, 40, 2000);
+                128, 128, 128, Duration.ofSeconds(10), 0.5, 40, 2000);
     }
 
     /** The same run with another batch size (the headline ratios follow it). */
     public BenchOptions withBatchSize(int size) {
-        return new BenchOptions(name, variant, size, forwardBatches, forwardBudget, firstPassImages, pipelineImages,
-                latencyDuration, latencyLoad, stageRepeats, rescoreCalls);
+        return new BenchOptions(name, variant, size, forwardBatches, forwardBudget, firstPassImages, pipelineWarmUp,
+                pipelineImages, latencyDuration, latencyLoad, stageRepeats, rescoreCalls);
     }
 }

@@ -120,7 +120,7 @@ final class StageCosts {
             ImageEvent second = Topics.IMAGE_EVENT.deserializer().deserialize(BenchInputs.TOPIC, value);
             byte[] out = Topics.TAG_RESULT.serializer().serialize(BenchInputs.TOPIC, tag);
             micros[i] = (System.nanoTime() - t0) / 1e3;
-            if (first.getImage().remaining() + second.getImage().remaining() + out.length == 0) {
+            if (first.getImage().remaining() + second.getImage().remaining() + out.length == 0) { // used, so kept
                 throw new IllegalStateException("empty round trip");
             }
         }

@@ -19,6 +19,8 @@ final class ThreadCpu {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> start = new HashMap<>();
     private final Clocks started;
+    private final long gcStart = gcMillis();
+    private final long jitStart = jitMillis();
 
     ThreadCpu() {
         for (long id : threads.getAllThreadIds()) {
@@ -30,8 +32,11 @@ final class ThreadCpu {
     /**
      * @param byGroup CPU ms per image by thread group, largest first
      * @param application, broker, harness the same summed by owner
+     * @param gcPauseMs, jitMs garbage-collection pauses and JIT compilation per image (wall ms, as the JVM counts
+     *     them): the parts of the native share that are not TensorFlow's
      */
-    record Profile(Map<String, Double> byGroup, double application, double broker, double harness) {}
+    record Profile(Map<String, Double> byGroup, double application, double broker, double harness,
+            double gcPauseMs, double jitMs) {}
 
     /** @return CPU per image since construction */
     Profile msPerImage(int images) {
@@ -61,7 +66,18 @@ final class ThreadCpu {
                         out.put(e.getKey(), ms);
                     }
                 });
-        return new Profile(out, owners[0], owners[1], owners[2]);
+        return new Profile(out, owners[0], owners[1], owners[2], (gcMillis() - gcStart) / (double) images,
+                (jitMillis() - jitStart) / (double) images);
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
+    }
+
+    private static long jitMillis() {
+        var jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** 0 the application, 1 the broker, 2 the harness. */

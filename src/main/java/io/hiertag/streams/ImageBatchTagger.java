@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * set and decide confident or uncertain. Reading, decoding and preprocessing run on a pool of one thread per
  * core while the stream thread waits. A record that fails becomes a dead letter without taking the rest of
  * the batch with it; a failing model call is bisected until the record that breaks it is alone. Shared by every
- * stream task; holds no per-batch state beyond each stream thread's reused input buffer. Public so that {@code hiertag bench} can time the first pass without
- * Kafka.
+ * stream task; holds no per-batch state beyond each stream thread's reused input buffer. Public so that
+ * {@code hiertag bench} can time the first pass without Kafka.
  */
 public final class ImageBatchTagger implements AutoCloseable {
 

@@ -25,7 +25,7 @@ class BenchRunnerTest {
 
     @Test
     void producesEveryFigureInTheJsonReport() throws Exception {
-        BenchOptions tiny = new BenchOptions("smoke", TestModelVariant.TEST, 4, List.of(1, 4), Duration.ZERO, 8, 8,
+        BenchOptions tiny = new BenchOptions("smoke", TestModelVariant.TEST, 4, List.of(1, 4), Duration.ZERO, 8, 4, 8,
                 Duration.ofSeconds(1), 0.5, 5, 20);
         BenchReport report = new BenchRunner(tiny, dir.resolve("work"), TestModels.testModel(), System.err).run();
         report.write(dir.resolve("out"));
