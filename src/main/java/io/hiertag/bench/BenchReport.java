@@ -87,7 +87,7 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
         ThreadCpu.Profile cpu = pipeline.cpuMsPerImage();
         row(md, "(c) CPU per image: application / in-JVM broker / harness", f("%.1f / %.1f / %.1f ms",
                 cpu.application(), cpu.broker(), cpu.harness()));
-        row(md, "(c) per image: GC pauses / JIT compilation", f("%.1f / %.1f ms", cpu.gcPauseMs(), cpu.jitMs()));
+        row(md, "(c) per image: GC pauses / JIT compilation (elapsed, not CPU)", f("%.1f / %.1f ms", cpu.gcPauseMs(), cpu.jitMs()));
         cpu.byGroup().forEach((group, ms) -> row(md, "(c) CPU per image: " + group.replace("|", "/"),
                 f("%.1f ms", ms)));
         row(md, "(d) rescoring per uncertain image, warm cache", f("p50 %.1f µs, p99 %.1f µs (%d calls)",
