@@ -38,11 +38,10 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
     /**
      * The headline ratios at the application's batch size: images per second × forward passes per image, over the
      * bare tower's forward passes per second at that batch size (measured interleaved with the first pass); the
-     * same per CPU second, which other processes on the machine disturb far less; and the pipeline per CPU second
-     * of its own threads only, as it would run beside a broker on another machine.
+     * same per CPU second, which other processes on the machine disturb far less.
      */
     record Efficiency(int batch, int forwardPassesPerImage, ModelLimit.Rate limit, double firstPass,
-            double pipeline, double firstPassCpu, double pipelineCpu, double pipelineApplicationCpu) {}
+            double pipeline, double firstPassCpu, double pipelineCpu) {}
 
     /** Writes {@code bench-<run>.json} and {@code bench-<run>.md} into a folder (created if missing). */
     public void write(Path dir) throws IOException {
@@ -85,9 +84,8 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
                 f("%.2f images/s (%.2f per CPU-s; %.1f s; %d dead letters)", pipeline.imagesPerSecond(),
                         pipeline.imagesPerCpuSecond(), pipeline.seconds(), pipeline.deadLetters()));
         ThreadCpu.Profile cpu = pipeline.cpuMsPerImage();
-        row(md, "(c) CPU per image: application / in-JVM broker / harness", f("%.1f / %.1f / %.1f ms",
-                cpu.application(), cpu.broker(), cpu.harness()));
-        row(md, "(c) per image: GC pauses / JIT compilation (elapsed, not CPU)", f("%.1f / %.1f ms", cpu.gcPauseMs(), cpu.jitMs()));
+        row(md, "(c) CPU per image: application / in-JVM broker / harness / JIT compiler", f(
+                "%.1f / %.1f / %.1f / %.1f ms", cpu.application(), cpu.broker(), cpu.harness(), cpu.jit()));
         cpu.byGroup().forEach((group, ms) -> row(md, "(c) CPU per image: " + group.replace("|", "/"),
                 f("%.1f ms", ms)));
         row(md, "(d) rescoring per uncertain image, warm cache", f("p50 %.1f µs, p99 %.1f µs (%d calls)",
@@ -109,9 +107,8 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
                 efficiency.batch()), f("**%.3f** (per CPU-s: %.3f)", efficiency.firstPass(),
                         efficiency.firstPassCpu()));
         row(md, f("**pipeline efficiency** (c)×%d/(a) at batch %d", efficiency.forwardPassesPerImage(),
-                efficiency.batch()), f("**%.3f** (per CPU-s: %.3f; per CPU-s of the application's own threads, "
-                        + "without broker and harness: %.3f)", efficiency.pipeline(), efficiency.pipelineCpu(),
-                        efficiency.pipelineApplicationCpu()));
+                efficiency.batch()), f("**%.3f** (per CPU-s: %.3f)", efficiency.pipeline(),
+                        efficiency.pipelineCpu()));
         md.append("\nRun time: ").append(f("%.0f s", seconds)).append(".\n");
         return md.toString();
     }

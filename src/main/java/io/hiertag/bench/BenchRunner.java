@@ -163,8 +163,7 @@ public final class BenchRunner {
                 b.imagesPerSecond() * passes / limit.passesPerSecond(),
                 pipeline.imagesPerSecond() * passes / limit.passesPerSecond(),
                 b.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond(),
-                pipeline.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond(),
-                1000 / pipeline.cpuMsPerImage().application() * passes / limit.passesPerCpuSecond());
+                pipeline.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond());
         double overhead = 1e6 / b.imagesPerSecond() - 1e6 * passes / limit.passesPerSecond();
         BenchReport.Stages stages = new BenchReport.Stages(in.stages().microsPerImage(), in.stages().total(),
                 overhead);
