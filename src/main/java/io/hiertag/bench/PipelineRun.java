@@ -41,7 +41,6 @@ final class PipelineRun implements AutoCloseable {
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(10);
 
     private final TaggingApplication app;
-    private final Topics topics;
     private final TopicReader tags;
     private final TopicReader deadLetters;
     private final ImagePublisher publisher;
@@ -52,7 +51,7 @@ final class PipelineRun implements AutoCloseable {
             long startedAt, int textsEmbedded) {
         this.app = app;
         this.photos = photos;
-        this.topics = new Topics(config.topicPrefix());
+        Topics topics = new Topics(config.topicPrefix());
         this.tags = new TopicReader(config, bootstrap, topics.tags(), false);
         this.deadLetters = new TopicReader(config, bootstrap, topics.deadLetters(), false);
         this.publisher = new ImagePublisher(config, bootstrap);
