@@ -3,6 +3,7 @@ package io.hiertag.cli;
 import io.hiertag.bench.BenchOptions;
 import io.hiertag.bench.BenchReport;
 import io.hiertag.bench.BenchRunner;
+import io.hiertag.config.HiertagConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Measure the pipeline against the model's own limit in one process: the "
@@ -18,9 +18,6 @@ import picocli.CommandLine.Option;
         + "latency, start-up, memory and per-stage costs, on the bench test model and real photographs. Prints a "
         + "table and writes it with a JSON report into --out.")
 final class BenchCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOptions options = new ConfigOptions();
 
     @Option(names = "--quick", description = "A short run (under 3 minutes on 2 cores) instead of the full one.")
     boolean quick;
@@ -31,6 +28,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "batch.size of the run (default: 32).")
     Integer batchSize;
 
+    // Only the model is kept here; the run starts its own broker and settings, so no other setting applies.
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the bench model is exported and kept "
+            + "between runs, under bench-model/ (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Path.of(HiertagConfig.knownKeys().get(HiertagConfig.DATA_DIR)[0]);
+
     @Override
     public Integer call() throws Exception {
         BenchOptions bench = quick ? BenchOptions.quick() : BenchOptions.full();
@@ -38,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
             bench = bench.withBatchSize(batchSize);
         }
         // The exported model is kept between runs; broker, state and cache are new every time.
-        Path modelDir = options.load().dataDir().resolve("bench-model");
+        Path modelDir = dataDir.resolve("bench-model");
         Path work = Files.createTempDirectory("hiertag-bench-");
         try {
             BenchReport report = new BenchRunner(bench, work, modelDir, System.err).run();
