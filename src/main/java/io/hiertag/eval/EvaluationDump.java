@@ -33,7 +33,8 @@ public final class EvaluationDump {
     static final List<String> CSV_COLUMNS = List.of("image", "path", "truth", "top5", "top5_scores", "pred_name",
             "pred_all", "pred_first40", "pred_last40", "pred_flip", "template_votes", "s_t", "text_agreement",
             "flip_agreement", "uncertain", "max_logit_name", "max_logit_all", "max_softmax", "ensemble_top5",
-            "ensemble_top5_scores", "photo_top5", "rescored_name", "rescored_ensemble", "final_label");
+            "ensemble_top5_scores", "photo_top5", "rescored_name", "rescored_ensemble", "final_label", "final_rescore_scores",
+            "final_winning_prompts");
 
     private EvaluationDump() {
     }
@@ -115,7 +116,9 @@ public final class EvaluationDump {
 
     /**
      * One row per image. {@code top5} is the class-name candidates; {@code final_label} is the configured
-     * variant's answer, the one the stream tags with. Lists are space-separated; absent values are empty.
+     * variant's answer, the one the stream tags with, and {@code final_rescore_scores} and
+     * {@code final_winning_prompts} its candidates' group scores and best strings. Lists are space-separated
+     * (prompts {@code |}-separated); absent values are empty.
      */
     private static void writeCsv(Path file, List<ImageOutcome> outcomes, LabelSet labels, boolean ensemble)
             throws IOException {
@@ -140,6 +143,9 @@ public final class EvaluationDump {
                         .add(ints(o.photoTop()))
                         .add(label(o.nameRescore())).add(label(o.ensembleRescore()))
                         .add(Integer.toString(o.finalLabel(ensemble)));
+                RescoreResult r = o.rescore(ensemble);
+                row.add(r == null ? "" : floats(r.groupScores()))
+                        .add(r == null ? "" : csv(String.join("|", r.bestStrings())));
                 w.write(row + "\n");
             }
         }

@@ -81,6 +81,7 @@ public final class Evaluator {
         List<EvaluationReport.Skip> skips = new ArrayList<>();
         List<float[]> kept = new ArrayList<>();
         List<float[]> keptFlipped = new ArrayList<>();
+        progress.update("images", 0, entries.size());
         for (int start = 0; start < entries.size(); start += batchSize) {
             List<LabelledImages.Entry> batch = entries.subList(start, Math.min(entries.size(), start + batchSize));
             Prepared[] prepared = prepare(batch);

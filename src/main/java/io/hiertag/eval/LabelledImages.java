@@ -77,8 +77,8 @@ public final class LabelledImages {
         return out;
     }
 
-    /** Splits one CSV line; fields may be double-quoted, with {@code ""} for a quote inside. */
-    static List<String> csvFields(String line) {
+    /** Splits one CSV line (a manifest's, or the dump's); fields may be double-quoted, {@code ""} for a quote. */
+    public static List<String> csvFields(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

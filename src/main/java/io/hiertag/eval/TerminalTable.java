@@ -15,8 +15,10 @@ public final class TerminalTable {
         out.append(String.format(Locale.ROOT, "%s on %s: %,d images (%,d skipped), %,d uncertain (%s), %.1f ms/image%n",
                 s.modelId(), s.labelSet(), s.images(), s.skipped(), s.uncertainImages(), s.rule(),
                 s.millisPerImage()));
-        out.append(String.format(Locale.ROOT, "%-58s %8s %8s %10s %8s%n", "top-1 / top-5 (%)", "all", "",
-                "uncertain", ""));
+        out.append(String.format(Locale.ROOT, "%-58s %17s %19s%n", "", "all images",
+                "uncertain subset"));
+        out.append(String.format(Locale.ROOT, "%-58s %8s %8s %10s %8s%n", "accuracy (%)", "top-1", "top-5", "top-1",
+                "top-5"));
         for (int i = 0; i < r.all().size(); i++) {
             EvaluationReport.AccuracyRow a = r.all().get(i);
             EvaluationReport.AccuracyRow u = r.uncertain().get(i);
