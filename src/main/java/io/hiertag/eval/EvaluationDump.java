@@ -33,8 +33,8 @@ public final class EvaluationDump {
     static final List<String> CSV_COLUMNS = List.of("image", "path", "truth", "top5", "top5_scores", "pred_name",
             "pred_all", "pred_first40", "pred_last40", "pred_flip", "template_votes", "s_t", "text_agreement",
             "flip_agreement", "uncertain", "max_logit_name", "max_logit_all", "max_softmax", "ensemble_top5",
-            "ensemble_top5_scores", "photo_top5", "rescored_name", "rescored_ensemble", "final_label", "final_rescore_scores",
-            "final_winning_prompts");
+            "ensemble_top5_scores", "photo_top5", "rescored_name", "rescored_ensemble", "final_label",
+            "final_rescore_scores", "final_winning_prompts");
 
     private EvaluationDump() {
     }

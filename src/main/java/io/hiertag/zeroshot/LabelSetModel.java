@@ -57,11 +57,12 @@ public final class LabelSetModel implements AutoCloseable {
         float[][] classifierEmbeddings = cache.embeddings(labels.name() + "-classifiers", modelId,
                 ClassifierBank.texts(names, templates), embedder, progress);
         ClassifierBank bank = ClassifierBank.fromEmbeddings(classifierEmbeddings, names, templates.size());
+        List<String> strings = hierarchy.strings();
         float[][] stringEmbeddings = options.ensemble()
                 ? templateMeans(cache.embeddings(labels.name() + "-hierarchy-ensemble", modelId,
-                        PromptTemplates.applyAll(templates, hierarchy.strings()), embedder, progress), hierarchy.strings().size(),
+                        PromptTemplates.applyAll(templates, strings), embedder, progress), strings.size(),
                         templates.size())
-                : cache.embeddings(labels.name() + "-hierarchy", modelId, hierarchy.strings(), embedder, progress);
+                : cache.embeddings(labels.name() + "-hierarchy", modelId, strings, embedder, progress);
         HierarchyBank hierarchyBank = new HierarchyBank(hierarchy.strings(), hierarchy.owners(), stringEmbeddings,
                 labels.size());
         BankScoring scoring = scoringFactory.apply(bank);
