@@ -78,7 +78,7 @@ public final class EvaluationRun {
                         config.rescoringEnsemble(), rule.flip(), shapes);
                 Files.createDirectories(options.reportDir());
                 ReportJson.write(report, options.reportDir().resolve("report.json"));
-                //TMP HtmlReport.write(report, options.reportDir().resolve("report.html"));
+                HtmlReport.write(report, options.reportDir().resolve("report.html"));
                 LOG.info("Evaluated {} images ({} skipped) in {} s; report in {}", evaluated, result.skips().size(),
                         String.format(Locale.ROOT, "%.1f", setup.seconds()), options.reportDir());
                 return report;

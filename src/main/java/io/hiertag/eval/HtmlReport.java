@@ -161,7 +161,8 @@ public final class HtmlReport {
             h.append("</tbody></table>\n");
         }
         SvgLineChart chart = new SvgLineChart("Accuracy of the retained images against the abstention rate",
-                "abstention rate: least confident images left out (%)", "top-1 accuracy of the rest (%)");
+                "abstention rate: least confident images left out (%)", "top-1 accuracy of the rest (%)")
+                .yCovering(0, 100);
         for (SelectiveScore s : scores) {
             List<CurvePoint> c = s.curve();
             chart.series(s.score(), c.stream().mapToDouble(p -> 100 * p.abstention()).toArray(),

@@ -21,11 +21,20 @@ public final class SvgLineChart {
     private final String xTitle;
     private final String yTitle;
     private final List<Series> series = new ArrayList<>();
+    private double yLow = Double.POSITIVE_INFINITY;
+    private double yHigh = Double.NEGATIVE_INFINITY;
 
     public SvgLineChart(String title, String xTitle, String yTitle) {
         this.title = title;
         this.xTitle = xTitle;
         this.yTitle = yTitle;
+    }
+
+    /** Makes the y axis cover at least {@code [low, high]}, e.g. 0–100 % so flat data does not fill the plot. */
+    public SvgLineChart yCovering(double low, double high) {
+        yLow = low;
+        yHigh = high;
+        return this;
     }
 
     /** Adds a series; {@code x} and {@code y} pair up by index. */
@@ -39,7 +48,7 @@ public final class SvgLineChart {
 
     public String render() {
         double[] xRange = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-        double[] yRange = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] yRange = {yLow, yHigh};
         for (Series s : series) {
             for (int i = 0; i < s.x.length; i++) {
                 if (plotted(s, i)) {
