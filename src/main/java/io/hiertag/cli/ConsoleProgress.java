@@ -5,8 +5,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A progress bar on standard error for the first computation of text embeddings (tens of thousands of prompts
- * with a real model): redrawn in place on a terminal, a line every 10 % otherwise (logs, CI).
+ * A progress bar on standard error, with rate and time left, for the long computations: the first embedding of
+ * tens of thousands of prompts with a real model, and an evaluation's images. Redrawn in place on a terminal, a
+ * line every 10 % otherwise (logs, CI).
  */
 final class ConsoleProgress implements EncodingProgress {
 
@@ -14,17 +15,27 @@ final class ConsoleProgress implements EncodingProgress {
 
     private final PrintStream out;
     private final boolean terminal;
+    private final String verb;
+    private final String unit;
     private String current;
     private long startNanos;
     private int lastTenth;
 
-    ConsoleProgress(PrintStream out, boolean terminal) {
+    /** @param verb what is being done, e.g. {@code embedding}; @param unit what is counted, e.g. {@code texts} */
+    ConsoleProgress(PrintStream out, boolean terminal, String verb, String unit) {
         this.out = out;
         this.terminal = terminal;
+        this.verb = verb;
+        this.unit = unit;
     }
 
+    /** Progress of text embedding. */
     static ConsoleProgress stderr() {
-        return new ConsoleProgress(System.err, System.console() != null);
+        return stderr("embedding", "texts");
+    }
+
+    static ConsoleProgress stderr(String verb, String unit) {
+        return new ConsoleProgress(System.err, System.console() != null, verb, unit);
     }
 
     @Override
@@ -43,9 +54,9 @@ final class ConsoleProgress implements EncodingProgress {
         }
         lastTenth = tenth;
         int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
-        String line = String.format(Locale.ROOT, "embedding %s [%s%s] %3d%% %,d/%,d texts, %,.0f/s, %d s left", what,
+        String line = String.format(Locale.ROOT, "%s %s [%s%s] %3d%% %,d/%,d %s, %,.1f/s, %d s left", verb, what,
                 "#".repeat(filled), ".".repeat(WIDTH - filled), total == 0 ? 100 : 100L * done / total, done, total,
-                rate, left);
+                unit, rate, left);
         if (terminal) {
             out.print("\r" + line + (done >= total ? System.lineSeparator() : ""));
         } else {

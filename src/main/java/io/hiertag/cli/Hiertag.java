@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.ConfigException;
+import io.hiertag.eval.EvaluationInputException;
 import io.hiertag.labels.LabelSetException;
 import io.hiertag.model.ModelContractException;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine;
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {
@@ -23,7 +24,7 @@ public final class Hiertag {
         CommandLine cl = new CommandLine(new Hiertag());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof LabelSetException || e instanceof ModelContractException
-                    || e instanceof UserInputException) {
+                    || e instanceof UserInputException || e instanceof EvaluationInputException) {
                 cmd.getErr().println("hiertag: " + e.getMessage());
                 return 2;
             }

@@ -318,26 +318,51 @@ public final class SavedModelDualEncoder implements AutoCloseable {
                 }
             }
         }
-        output(file, imageSignature, "image.output", image.output(), contract.embeddingSize());
+        long imageEmbedding = output(file, imageSignature, "image.output", image.output());
 
         ModelContract.TextSpec text = contract.text();
         SignatureDef textSignature = signature(file, signatures, "text", text.signature());
         TensorInfo ids = input(file, textSignature, "text.input", text.input(), DataType.DT_INT32);
+        requireTokenShape(file, "text.input", text.input(), ids, text.maxLength());
         if (text.maskInput() != null) {
-            input(file, textSignature, "text.maskInput", text.maskInput(), DataType.DT_INT32);
+            TensorInfo mask = input(file, textSignature, "text.maskInput", text.maskInput(), DataType.DT_INT32);
+            requireTokenShape(file, "text.maskInput", text.maskInput(), mask, text.maxLength());
             requireNoOtherInputs(file, textSignature, "text", text.input(), text.maskInput());
         } else {
             requireNoOtherInputs(file, textSignature, "text", text.input());
         }
-        TensorShapeProto idShape = ids.getTensorShape();
-        if (!idShape.getUnknownRank() && idShape.getDimCount() == 2) {
-            long length = idShape.getDim(1).getSize();
-            if (length > 0 && length != text.maxLength()) {
-                throw new ModelContractException(file, "text.maxLength", "is " + text.maxLength() + " but '"
-                        + text.input() + "' has shape " + shape(idShape));
-            }
+        long textEmbedding = output(file, textSignature, "text.output", text.output());
+        requireEmbeddingSize(file, contract, imageEmbedding, textEmbedding);
+    }
+
+    private static void requireTokenShape(Path file, String field, String name, TensorInfo info, int maxLength) {
+        TensorShapeProto shape = info.getTensorShape();
+        if (shape.getUnknownRank()) {
+            return;
         }
-        output(file, textSignature, "text.output", text.output(), contract.embeddingSize());
+        if (shape.getDimCount() != 2) {
+            throw new ModelContractException(file, field, "'" + name + "' has shape " + shape(shape)
+                    + ", expected [batch, maxLength]");
+        }
+        long length = shape.getDim(1).getSize();
+        if (length > 0 && length != maxLength) {
+            throw new ModelContractException(file, "text.maxLength", "is " + maxLength + " but '" + name
+                    + "' has shape " + shape(shape));
+        }
+    }
+
+    // The towers are compared with each other first: when they disagree, no embeddingSize can fix the model.
+    private static void requireEmbeddingSize(Path file, ModelContract contract, long image, long text) {
+        if (image > 0 && text > 0 && image != text) {
+            throw new ModelContractException(file, "embeddingSize", "the towers disagree: image output '"
+                    + contract.image().output() + "' has " + image + " values, text output '"
+                    + contract.text().output() + "' has " + text);
+        }
+        long model = Math.max(image, text);
+        if (model > 0 && model != contract.embeddingSize()) {
+            throw new ModelContractException(file, "embeddingSize", "is " + contract.embeddingSize()
+                    + " but the model's outputs have " + model + " values");
+        }
     }
 
     private static SignatureDef signature(
@@ -373,20 +398,26 @@ public final class SavedModelDualEncoder implements AutoCloseable {
         }
     }
 
-    private static void output(Path file, SignatureDef signature, String field, String name, int embeddingSize) {
+    /** @return the output's embedding length, or -1 when the SavedModel leaves it open */
+    private static long output(Path file, SignatureDef signature, String field, String name) {
         TensorInfo info = signature.getOutputsMap().get(name);
         if (info == null) {
             throw new ModelContractException(file, field, "the signature has no output '" + name + "'; it has "
                     + new TreeSet<>(signature.getOutputsMap().keySet()));
         }
-        TensorShapeProto shape = info.getTensorShape();
-        if (!shape.getUnknownRank() && shape.getDimCount() > 0) {
-            long last = shape.getDim(shape.getDimCount() - 1).getSize();
-            if (last > 0 && last != embeddingSize) {
-                throw new ModelContractException(file, "embeddingSize", "is " + embeddingSize + " but output '"
-                        + name + "' has shape " + shape(shape));
-            }
+        if (info.getDtype() != DataType.DT_FLOAT) {
+            throw new ModelContractException(file, field, "output '" + name + "' is " + info.getDtype()
+                    + ", expected " + DataType.DT_FLOAT);
         }
+        TensorShapeProto shape = info.getTensorShape();
+        if (shape.getUnknownRank()) {
+            return -1;
+        }
+        if (shape.getDimCount() != 2) {
+            throw new ModelContractException(file, field, "output '" + name + "' has shape " + shape(shape)
+                    + ", expected [batch, embeddingSize]");
+        }
+        return shape.getDim(1).getSize();
     }
 
     private static String shape(TensorShapeProto shape) {

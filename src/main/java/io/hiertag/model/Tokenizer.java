@@ -1,6 +1,5 @@
 package io.hiertag.model;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -32,9 +31,8 @@ public interface Tokenizer {
     /**
      * Builds the tokenizer a model's contract names.
      *
-     * <p>For {@code clip-bpe} the vocabulary is CLIP's merges file (gzipped or not); when the contract's file
-     * does not exist in the model folder, the merges file shipped in this jar is used, since every CLIP model
-     * shares it. CLIP always lower-cases, whatever {@code lowerCase} says.
+     * <p>For {@code clip-bpe} the vocabulary is CLIP's merges file (gzipped or not); the contract check has
+     * already made sure it exists. CLIP always lower-cases, whatever {@code lowerCase} says.
      *
      * @param contract the model's contract
      * @param modelDir the model folder, against which the vocabulary file is resolved
@@ -45,9 +43,7 @@ public interface Tokenizer {
         Path vocabulary = modelDir.resolve(text.vocabulary());
         return switch (text.tokenizer()) {
             case WORDPIECE -> WordPieceTokenizer.load(vocabulary, text.maxLength(), text.lowerCase());
-            case CLIP_BPE -> Files.isRegularFile(vocabulary)
-                    ? ClipBpeTokenizer.load(vocabulary, text.maxLength())
-                    : ClipBpeTokenizer.bundled(text.maxLength());
+            case CLIP_BPE -> ClipBpeTokenizer.load(vocabulary, text.maxLength());
         };
     }
 }

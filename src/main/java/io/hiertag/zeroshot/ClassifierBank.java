@@ -136,6 +136,26 @@ public final class ClassifierBank {
         return canonical[c];
     }
 
+    /**
+     * One image's cosine with every class under one classifier, in plain Java: for the few classifiers an
+     * evaluation reports beyond what the first pass keeps. Duplicate classes share bitwise-identical rows, so
+     * their scores tie exactly and a top-k puts the lower index first, as the first pass does.
+     *
+     * @param unitQuery an L2-normalised image embedding
+     */
+    public float[] logits(int block, float[] unitQuery) {
+        float[] out = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            int base = (block * classes + c) * dimension;
+            double s = 0;
+            for (int j = 0; j < dimension; j++) {
+                s += unitQuery[j] * weights[base + j];
+            }
+            out[c] = (float) s;
+        }
+        return out;
+    }
+
     /** One unit row: classifier {@code block}, class {@code c}. */
     public float[] row(int block, int c) {
         float[] out = new float[dimension];

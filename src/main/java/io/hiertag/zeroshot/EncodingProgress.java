@@ -1,6 +1,6 @@
 package io.hiertag.zeroshot;
 
-/** Told how far the first computation of a text-embedding cache has come. */
+/** Told how far a long computation has come: embedding a text cache, or an evaluation's images. */
 @FunctionalInterface
 public interface EncodingProgress {
 

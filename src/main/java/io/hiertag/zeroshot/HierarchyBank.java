@@ -1,5 +1,6 @@
 package io.hiertag.zeroshot;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,6 +45,23 @@ public final class HierarchyBank {
         }
     }
 
+    /** Number of strings over all classes. */
+    public int size() {
+        return rows.length;
+    }
+
+    /** The class owning string {@code index}. */
+    public int owner(int index) {
+        // Groups are non-empty, so their starts strictly increase: either an exact hit or just past the owner's.
+        int c = Arrays.binarySearch(groupStart, index);
+        return c >= 0 ? c : -c - 2;
+    }
+
+    /** The unit embedding of string {@code index}; shared, do not modify. */
+    public float[] embedding(int index) {
+        return rows[index];
+    }
+
     public String string(int index) {
         return strings.get(index);
     }
@@ -54,9 +72,5 @@ public final class HierarchyBank {
 
     int groupEnd(int c) {
         return groupStart[c + 1];
-    }
-
-    float[] row(int index) {
-        return rows[index];
     }
 }

@@ -24,7 +24,7 @@ public final class HierarchyRescorer {
             float groupMax = Float.NEGATIVE_INFINITY;
             int bestString = -1;
             for (int s = bank.groupStart(c); s < bank.groupEnd(c); s++) {
-                float score = Vectors.dot(e, bank.row(s));
+                float score = Vectors.dot(e, bank.embedding(s));
                 if (score > groupMax) {
                     groupMax = score;
                     bestString = s;

@@ -32,15 +32,17 @@ public final class LabelSetModel implements AutoCloseable {
     private final ClassifierBank bank;
     private final BankScoring scoring;
     private final FirstPass firstPass;
+    private final HierarchyBank hierarchy;
     private final HierarchyRescorer rescorer;
 
     private LabelSetModel(LabelSet labels, ClassifierBank bank, BankScoring scoring, FirstPass firstPass,
-            HierarchyRescorer rescorer) {
+            HierarchyBank hierarchy) {
         this.labels = labels;
         this.bank = bank;
         this.scoring = scoring;
         this.firstPass = firstPass;
-        this.rescorer = rescorer;
+        this.hierarchy = hierarchy;
+        this.rescorer = new HierarchyRescorer(hierarchy);
     }
 
     /**
@@ -55,17 +57,17 @@ public final class LabelSetModel implements AutoCloseable {
         float[][] classifierEmbeddings = cache.embeddings(labels.name() + "-classifiers", modelId,
                 ClassifierBank.texts(names, templates), embedder, progress);
         ClassifierBank bank = ClassifierBank.fromEmbeddings(classifierEmbeddings, names, templates.size());
+        List<String> strings = hierarchy.strings();
         float[][] stringEmbeddings = options.ensemble()
                 ? templateMeans(cache.embeddings(labels.name() + "-hierarchy-ensemble", modelId,
-                        PromptTemplates.applyAll(templates, hierarchy.strings()), embedder, progress), hierarchy.strings().size(),
+                        PromptTemplates.applyAll(templates, strings), embedder, progress), strings.size(),
                         templates.size())
-                : cache.embeddings(labels.name() + "-hierarchy", modelId, hierarchy.strings(), embedder, progress);
+                : cache.embeddings(labels.name() + "-hierarchy", modelId, strings, embedder, progress);
         HierarchyBank hierarchyBank = new HierarchyBank(hierarchy.strings(), hierarchy.owners(), stringEmbeddings,
                 labels.size());
         BankScoring scoring = scoringFactory.apply(bank);
         return new LabelSetModel(labels, bank, scoring,
-                new FirstPass(bank, scoring, options.rule(), options.ensemble()),
-                new HierarchyRescorer(hierarchyBank));
+                new FirstPass(bank, scoring, options.rule(), options.ensemble()), hierarchyBank);
     }
 
     private static float[][] templateMeans(float[][] embeddings, int strings, int templates) {
@@ -90,6 +92,11 @@ public final class LabelSetModel implements AutoCloseable {
 
     public FirstPass firstPass() {
         return firstPass;
+    }
+
+    /** The embedded hierarchy strings the rescorer uses. */
+    public HierarchyBank hierarchy() {
+        return hierarchy;
     }
 
     public HierarchyRescorer rescorer() {

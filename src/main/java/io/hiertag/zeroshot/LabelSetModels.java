@@ -29,17 +29,29 @@ public final class LabelSetModels {
         WordNetHierarchy wordnet = WordNetHierarchy.wordnet30();
         Map<String, LabelSetModel> out = new LinkedHashMap<>();
         try {
-            sets.forEach((name, file) -> {
-                LabelSet labels = file.map(f -> LabelSetReader.read(name, f, wordnet)).orElseGet(LabelSet::imagenet1k);
-                HierarchyPrompts prompts = HierarchyPrompts.build(labels, wordnet, hierarchy);
-                out.put(name, LabelSetModel.build(labels, PromptTemplates.clipImagenet(),
-                        new LabelSetModel.HierarchyTexts(prompts.strings(), prompts.owners()), method, modelId,
-                        embedder, cache, scoring, progress));
-            });
+            sets.forEach((name, file) -> out.put(name, build(name, file, wordnet, hierarchy, method, modelId,
+                    embedder, cache, scoring, progress)));
         } catch (RuntimeException e) {
             out.values().forEach(LabelSetModel::close);
             throw e;
         }
         return out;
+    }
+
+    /**
+     * Builds the method for one label set with an already loaded WordNet (loading it takes seconds, so a caller
+     * building several variants loads it once).
+     *
+     * @param file the label set's TSV file, or empty for the built-in ImageNet-1k
+     */
+    public static LabelSetModel build(String name, Optional<Path> file, WordNetHierarchy wordnet,
+            HierarchyPrompts.Options hierarchy, LabelSetModel.Options method, String modelId,
+            TextEmbedder embedder, TextEmbeddingCache cache, Function<ClassifierBank, BankScoring> scoring,
+            EncodingProgress progress) {
+        LabelSet labels = file.map(f -> LabelSetReader.read(name, f, wordnet)).orElseGet(LabelSet::imagenet1k);
+        HierarchyPrompts prompts = HierarchyPrompts.build(labels, wordnet, hierarchy);
+        return LabelSetModel.build(labels, PromptTemplates.clipImagenet(),
+                new LabelSetModel.HierarchyTexts(prompts.strings(), prompts.owners()), method, modelId, embedder,
+                cache, scoring, progress);
     }
 }

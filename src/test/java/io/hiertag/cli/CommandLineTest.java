@@ -106,6 +106,44 @@ class CommandLineTest {
     }
 
     @Test
+    void evaluateReadsAManifestWritesBothReportsAndRefusesABadManifestLine() throws Exception {
+        Path labels = dir.resolve("household.tsv");
+        try (var in = getClass().getResourceAsStream("/hiertag/labels/examples/household.tsv")) {
+            Files.copy(in, labels);
+        }
+        Files.createDirectories(dir.resolve("imgs"));
+        StringBuilder manifest = new StringBuilder("path,label\n");
+        List<String> names = List.of("sofa", "armchair", "\"lamp, floor\"", "n04256520");
+        for (int i = 0; i < 12; i++) {
+            Files.write(dir.resolve("imgs/" + i + ".png"), SampleImages.png(SampleImages.generate(5, i, 80, 60)));
+            manifest.append("imgs/").append(i).append(".png,").append(names.get(i % names.size())).append('\n');
+        }
+        Files.writeString(dir.resolve("set.csv"), manifest);
+        String[] common = {"--set", "label.sets=imagenet-1k,household=" + labels, "--set",
+            "cache.dir=" + TestModels.cacheDir(), "--set", "model.dir=" + TestModels.testModel(), "--label-set",
+            "household", "--out", dir.resolve("report").toString()};
+        Output ok = capture(() -> Hiertag.execute(concat(new String[] {"evaluate", "--manifest",
+            dir.resolve("set.csv").toString()}, common)));
+        assertEquals(0, ok.code, ok.text);
+        assertTrue(ok.stdout.contains("on household: 9 images (3 skipped)"), ok.stdout);
+        assertTrue(ok.stdout.contains("AUROC"), ok.stdout);
+        assertTrue(Files.size(dir.resolve("report/report.json")) > 0);
+        assertTrue(Files.readString(dir.resolve("report/report.html")).contains("<svg"));
+
+        Files.writeString(dir.resolve("bad.csv"), "path,label\nimgs/0.png\n");
+        Output bad = capture(() -> Hiertag.execute(concat(new String[] {"evaluate", "--manifest",
+            dir.resolve("bad.csv").toString()}, common)));
+        assertEquals(2, bad.code, bad.text);
+        assertTrue(bad.text.contains("bad.csv line 2: expected path,label"), bad.text);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void describePrintsTheTopologyAndBadSettingsGiveOneLine() throws Exception {
         Output describe = capture(() -> Hiertag.execute("describe"));
         assertEquals(0, describe.code);

@@ -207,13 +207,7 @@ class ClipBpeTokenizerTest {
     }
 
     @Test
-    void forContractUsesTheModelsMergesFileOrElseTheBundledOne(@TempDir Path dir) throws IOException {
-        ModelContract missing = clipContract("bpe_simple_vocab_16e6.txt", 16);
-        Tokenizer bundled = Tokenizer.forContract(missing, dir);
-        assertEquals(16, bundled.maxLength());
-        assertArrayEquals(new int[] {S, 3306, 1002, 256, E, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
-                bundled.encode("Hello World!"));
-
+    void forContractReadsTheModelsMergesFile(@TempDir Path dir) throws IOException {
         // A plain-text copy of the merges, cut after the merges CLIP uses: read as well as the gzipped one.
         List<String> lines = new ArrayList<>();
         try (BufferedReader merges = mergesReader()) {
@@ -226,6 +220,7 @@ class ClipBpeTokenizerTest {
         assertTrue(loaded instanceof ClipBpeTokenizer);
         String text = "A photo of a Shetland Sheepdog.";
         assertArrayEquals(CLIP.encode(text), loaded.encode(text));
+        assertEquals(16, Tokenizer.forContract(clipContract("bpe_simple_vocab_16e6.txt", 16), dir).maxLength());
 
         Files.write(dir.resolve("short.txt"), lines.subList(0, 1000), StandardCharsets.UTF_8);
         assertThrows(IllegalArgumentException.class, () -> ClipBpeTokenizer.load(dir.resolve("short.txt"), 77));

@@ -1,0 +1,51 @@
+package io.hiertag.eval;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs programs outside the JVM (Python with NumPy, Chromium) for tests that check our files with other readers.
+ * A developer without the program gets a skipped test; CI (environment variable {@code CI} set) installs them,
+ * so there a missing program fails the test instead of hiding it.
+ */
+final class ExternalTool {
+    private ExternalTool() {
+    }
+
+    /** Skips the calling test when {@code available} is false, unless on CI, where it fails. */
+    static void require(boolean available, String what) {
+        if (System.getenv("CI") != null) {
+            assertTrue(available, what + " is required on CI");
+        } else {
+            assumeTrue(available, what + " is not installed; skipped (on CI this fails)");
+        }
+    }
+
+    /** What a finished program returned. */
+    record Result(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code command} with stdout and stderr merged into a file (a pipe could fill up and block the
+     * program), killing it after {@code timeout}.
+     */
+    static Result run(List<String> command, Duration timeout, Path workDir) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(workDir, "output", ".log");
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError(command.get(0) + " did not finish within " + timeout + ":\n"
+                    + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+}
