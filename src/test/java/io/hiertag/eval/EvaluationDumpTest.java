@@ -1,6 +1,7 @@
 package io.hiertag.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.labels.LabelSet;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dump is enough to recompute the decisions elsewhere: NumPy loads every array with the shape report.json
- * gives, and the class-name top-5 and the rescored labels recomputed from the arrays in NumPy equal the CSV's.
+ * gives, and the class-name top-5 and the rescored labels recomputed from the arrays in NumPy agree with the
+ * CSV's (up to float32 rounding where two scores are within 1e-5).
  */
 class EvaluationDumpTest {
 
@@ -39,14 +41,17 @@ class EvaluationDumpTest {
             "rows = list(csv.DictReader(open(os.path.join(dump, 'images.csv'))))",
             "assert len(rows) == len(z)",
             "same_top5 = same_rescore = rescored = 0",
+            "# Java scores in float32 on TensorFlow, NumPy here in float64: orders may only differ within 1e-5.",
             "for i, row in enumerate(rows):",
-            "    top5 = np.argsort(-(z[i] @ W.T), kind='stable')[:5]",
-            "    same_top5 += [int(c) for c in top5] == [int(c) for c in row['top5'].split()]",
+            "    logits = z[i] @ W.T",
+            "    csv_top5 = [int(c) for c in row['top5'].split()]",
+            "    best = np.sort(logits)[::-1][:5]",
+            "    same_top5 += all(abs(logits[c] - b) < 1e-5 for c, b in zip(csv_top5, best))",
             "    if row['rescored_name']:",
             "        rescored += 1",
-            "        csv_top5 = [int(c) for c in row['top5'].split()]",
             "        group = [max(H[owner == c] @ z[i]) for c in csv_top5]",
-            "        same_rescore += csv_top5[int(np.argmax(group))] == int(row['rescored_name'])",
+            "        chosen = group[csv_top5.index(int(row['rescored_name']))]",
+            "        same_rescore += chosen > max(group) - 1e-5",
             "print('top5', same_top5, len(rows), 'rescore', same_rescore, rescored)");
 
     @TempDir
@@ -78,5 +83,6 @@ class EvaluationDumpTest {
         assertEquals("top5", counts[0], r.output());
         assertEquals(counts[2], counts[1], "NumPy's top-5 equals hiertag's for every image: " + r.output());
         assertEquals(counts[5], counts[4], "NumPy's rescoring equals hiertag's: " + r.output());
+        assertTrue(Integer.parseInt(counts[5]) > 0, "some images were rescored: " + r.output());
     }
 }
