@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** Entry point of the {@code hiertag} command. */
-@Command(name = "hiertag", mixinStandardHelpOptions = true, version = "hiertag 0.1.0",
+@Command(name = "hiertag", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        version = "hiertag 0.1.0",
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,

@@ -144,10 +144,15 @@ class CommandLineTest {
     }
 
     @Test
-    void describePrintsTheTopologyAndBadSettingsGiveOneLine() throws Exception {
+    void describePrintsTheTopologyEveryCommandHasHelpAndBadSettingsGiveOneLine() throws Exception {
         Output describe = capture(() -> Hiertag.execute("describe"));
         assertEquals(0, describe.code);
         assertTrue(describe.text.contains("first-pass"), describe.text);
+        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize")) {
+            Output help = capture(() -> Hiertag.execute(command, "--help"));
+            assertEquals(0, help.code, help.text);
+            assertTrue(help.stdout.startsWith("Usage: hiertag " + command), help.text);
+        }
         Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
         assertEquals(2, bad.code);
         assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
