@@ -7,6 +7,7 @@ import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.HierarchyBank;
 import io.hiertag.zeroshot.LabelSetModel;
 import io.hiertag.zeroshot.RescoreResult;
+import io.hiertag.zeroshot.Vectors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,19 +52,19 @@ public final class EvaluationDump {
             int n = result.outcomes().size();
             int d = bank.dimension();
             int c = bank.classes();
-            float32(dir, "image_embeddings.npy", result.embeddings(), shapes, n, d);
+            float32(dir, "image_embeddings.npy", result.embeddings(), 0, shapes, n, d);
             if (result.flippedEmbeddings() != null) {
-                float32(dir, "flipped_embeddings.npy", result.flippedEmbeddings(), shapes, n, d);
+                float32(dir, "flipped_embeddings.npy", result.flippedEmbeddings(), 0, shapes, n, d);
             }
-            float32(dir, "W_name.npy", block(bank, ClassifierBank.NAME, 1), shapes, c, d);
-            float32(dir, "W_all.npy", block(bank, ClassifierBank.ALL, 1), shapes, c, d);
-            float32(dir, "W_first40.npy", block(bank, ClassifierBank.FIRST_HALF, 1), shapes, c, d);
-            float32(dir, "W_last40.npy", block(bank, ClassifierBank.SECOND_HALF, 1), shapes, c, d);
-            float32(dir, "W_templates.npy", block(bank, ClassifierBank.FIRST_TEMPLATE, bank.templates()), shapes,
+            float32(dir, "W_name.npy", bank.weights(), ClassifierBank.NAME * c * d, shapes, c, d);
+            float32(dir, "W_all.npy", bank.weights(), ClassifierBank.ALL * c * d, shapes, c, d);
+            float32(dir, "W_first40.npy", bank.weights(), ClassifierBank.FIRST_HALF * c * d, shapes, c, d);
+            float32(dir, "W_last40.npy", bank.weights(), ClassifierBank.SECOND_HALF * c * d, shapes, c, d);
+            float32(dir, "W_templates.npy", bank.weights(), ClassifierBank.FIRST_TEMPLATE * c * d, shapes,
                     bank.templates(), c, d);
             HierarchyBank strings = nameVariant.hierarchy();
-            float32(dir, "hierarchy_embeddings.npy", rows(strings), shapes, strings.size(), d);
-            float32(dir, "hierarchy_ensemble_embeddings.npy", rows(ensembleVariant.hierarchy()), shapes,
+            float32(dir, "hierarchy_embeddings.npy", rows(strings), 0, shapes, strings.size(), d);
+            float32(dir, "hierarchy_ensemble_embeddings.npy", rows(ensembleVariant.hierarchy()), 0, shapes,
                     strings.size(), d);
             int[] owners = new int[strings.size()];
             for (int s = 0; s < owners.length; s++) {
@@ -85,24 +86,15 @@ public final class EvaluationDump {
         return shapes;
     }
 
-    private static void float32(Path dir, String file, float[] data, Map<String, List<Integer>> shapes,
+    /** Writes {@code shape} floats of {@code data} from {@code offset} (a classifier block is a slice of the bank). */
+    private static void float32(Path dir, String file, float[] data, int offset, Map<String, List<Integer>> shapes,
             int... shape) throws IOException {
-        NpyWriter.float32(dir.resolve(file), data, shape);
+        NpyWriter.float32Slice(dir.resolve(file), data, offset, shape);
         shapes.put(file, Arrays.stream(shape).boxed().toList());
     }
 
-    private static float[] block(ClassifierBank bank, int first, int count) {
-        int rows = bank.classes() * bank.dimension();
-        return Arrays.copyOfRange(bank.weights(), first * rows, (first + count) * rows);
-    }
-
     private static float[] rows(HierarchyBank strings) {
-        int d = strings.embedding(0).length;
-        float[] out = new float[strings.size() * d];
-        for (int s = 0; s < strings.size(); s++) {
-            System.arraycopy(strings.embedding(s), 0, out, s * d, d);
-        }
-        return out;
+        return Vectors.flatten(IntStream.range(0, strings.size()).mapToObj(strings::embedding).toList());
     }
 
     private static void writeClasses(Path file, LabelSet labels) throws IOException {

@@ -55,10 +55,11 @@ public final class EvaluationRun {
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device())) {
             WordNetHierarchy wordnet = WordNetHierarchy.wordnet30();
             TextEmbeddingCache cache = new TextEmbeddingCache(config.cacheDir());
-            try (LabelSetModel name = variant(config, options.labelSet(), file, wordnet, encoder, cache, rule, false,
-                    textProgress);
-                    LabelSetModel ensemble = variant(config, options.labelSet(), file, wordnet, encoder, cache, rule,
-                            true, textProgress)) {
+            try (LabelSetModel name = LabelSetModels.build(options.labelSet(), file, wordnet,
+                    config.hierarchyOptions(), new LabelSetModel.Options(rule, false), encoder.modelId(),
+                    encoder::embedTexts, cache, EngineBankScoring::new, textProgress);
+                    LabelSetModel ensemble = name.withOptions(new LabelSetModel.Options(rule, true),
+                            encoder::embedTexts, cache, textProgress)) {
                 Evaluator evaluator = new Evaluator(encoder,
                         new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
                         name, ensemble, rule.flip(), config.batchSize());
@@ -95,14 +96,6 @@ public final class EvaluationRun {
                     + sets.keySet());
         }
         return sets.get(name);
-    }
-
-    private static LabelSetModel variant(HiertagConfig config, String labelSet, Optional<Path> file,
-            WordNetHierarchy wordnet, SavedModelDualEncoder encoder, TextEmbeddingCache cache, ConsistencyRule rule,
-            boolean ensemble, EncodingProgress progress) {
-        return LabelSetModels.build(labelSet, file, wordnet, config.hierarchyOptions(),
-                new LabelSetModel.Options(rule, ensemble), encoder.modelId(), encoder::embedTexts, cache,
-                EngineBankScoring::new, progress);
     }
 
     static String describe(ConsistencyRule rule) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -108,8 +109,8 @@ public final class Evaluator {
             }
             progress.update("images", start + batch.size(), entries.size());
         }
-        return new Result(outcomes, skips, keepEmbeddings ? concat(kept) : null,
-                keepEmbeddings && flip ? concat(keptFlipped) : null);
+        return new Result(outcomes, skips, keepEmbeddings ? Vectors.flatten(kept) : null,
+                keepEmbeddings && flip ? Vectors.flatten(keptFlipped) : null);
     }
 
     /** Reads, resolves the label, decodes and preprocesses each image of a batch, in parallel. */
@@ -153,15 +154,9 @@ public final class Evaluator {
 
     private List<ImageOutcome> decide(List<Prepared> items, float[][] embedded) {
         int k = items.size();
-        int d = encoder.embeddingSize();
-        float[] images = new float[k * d];
-        float[] flipped = flip ? new float[k * d] : null;
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(embedded[i], 0, images, i * d, d);
-            if (flip) {
-                System.arraycopy(embedded[k + i], 0, flipped, i * d, d);
-            }
-        }
+        List<float[]> rows = Arrays.asList(embedded);
+        float[] images = Vectors.flatten(rows.subList(0, k));
+        float[] flipped = flip ? Vectors.flatten(rows.subList(k, 2 * k)) : null;
         List<FirstPassResult> names = nameVariant.firstPass().classify(images, flipped, k);
         List<FirstPassResult> ensembles = ensembleVariant.firstPass().classify(images, flipped, k);
         ClassifierBank bank = nameVariant.bank();
@@ -191,15 +186,6 @@ public final class Evaluator {
             sum += Math.exp(LOGIT_SCALE * (l - max));
         }
         return 1 / sum;
-    }
-
-    private static float[] concat(List<float[]> rows) {
-        int d = rows.isEmpty() ? 0 : rows.get(0).length;
-        float[] out = new float[rows.size() * d];
-        for (int i = 0; i < rows.size(); i++) {
-            System.arraycopy(rows.get(i), 0, out, i * d, d);
-        }
-        return out;
     }
 
     /** One input after reading: its preprocessed pixels, or why it was skipped. */

@@ -31,6 +31,20 @@ public final class NpyWriter {
                 (buf, from, count) -> buf.asFloatBuffer().put(data, from, count));
     }
 
+    /**
+     * Writes the part of {@code data} that starts at {@code offset} and fills {@code shape}, as {@code <f4}: a
+     * slice of a large array without copying it first.
+     */
+    public static void float32Slice(Path file, float[] data, int offset, int... shape) throws IOException {
+        long elements = Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b);
+        if (offset < 0 || offset + elements > data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " from offset " + offset
+                    + " runs past the " + data.length + " elements of the data");
+        }
+        write(file, "<f4", (int) elements, shape,
+                (buf, from, count) -> buf.asFloatBuffer().put(data, offset + from, count));
+    }
+
     /** Writes {@code data} as an {@code <i4} array of the given shape (no dimensions: a scalar). */
     public static void int32(Path file, int[] data, int... shape) throws IOException {
         write(file, "<i4", data.length, shape,

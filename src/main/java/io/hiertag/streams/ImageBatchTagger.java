@@ -13,6 +13,7 @@ import io.hiertag.model.InvalidImageException;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.Vectors;
 import java.awt.image.BufferedImage;
 import java.time.Clock;
 import java.time.Duration;
@@ -238,15 +239,8 @@ public final class ImageBatchTagger implements AutoCloseable {
 
     private void classify(LabelSetModel model, List<Prepared> items, List<PendingImage> batch,
             BatchOutcome[] outcomes) {
-        int d = encoder.embeddingSize();
-        float[] images = new float[items.size() * d];
-        float[] flipped = flip ? new float[items.size() * d] : null;
-        for (int i = 0; i < items.size(); i++) {
-            System.arraycopy(items.get(i).embedding, 0, images, i * d, d);
-            if (flip) {
-                System.arraycopy(items.get(i).flippedEmbedding, 0, flipped, i * d, d);
-            }
-        }
+        float[] images = Vectors.flatten(items.stream().map(item -> item.embedding).toList());
+        float[] flipped = flip ? Vectors.flatten(items.stream().map(item -> item.flippedEmbedding).toList()) : null;
         List<FirstPassResult> results = model.firstPass().classify(images, flipped, items.size());
         for (int i = 0; i < items.size(); i++) {
             Prepared item = items.get(i);

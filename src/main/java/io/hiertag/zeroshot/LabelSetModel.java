@@ -29,18 +29,27 @@ public final class LabelSetModel implements AutoCloseable {
     }
 
     private final LabelSet labels;
+    private final List<String> templates;
+    private final String modelId;
     private final ClassifierBank bank;
     private final BankScoring scoring;
+    private final boolean ownsScoring;
     private final FirstPass firstPass;
+    private final HierarchyTexts hierarchyTexts;
     private final HierarchyBank hierarchy;
     private final HierarchyRescorer rescorer;
 
-    private LabelSetModel(LabelSet labels, ClassifierBank bank, BankScoring scoring, FirstPass firstPass,
+    private LabelSetModel(LabelSet labels, List<String> templates, String modelId, ClassifierBank bank,
+            BankScoring scoring, boolean ownsScoring, Options options, HierarchyTexts hierarchyTexts,
             HierarchyBank hierarchy) {
         this.labels = labels;
+        this.templates = List.copyOf(templates);
+        this.modelId = modelId;
         this.bank = bank;
         this.scoring = scoring;
-        this.firstPass = firstPass;
+        this.ownsScoring = ownsScoring;
+        this.firstPass = new FirstPass(bank, scoring, options.rule(), options.ensemble());
+        this.hierarchyTexts = hierarchyTexts;
         this.hierarchy = hierarchy;
         this.rescorer = new HierarchyRescorer(hierarchy);
     }
@@ -57,17 +66,36 @@ public final class LabelSetModel implements AutoCloseable {
         float[][] classifierEmbeddings = cache.embeddings(labels.name() + "-classifiers", modelId,
                 ClassifierBank.texts(names, templates), embedder, progress);
         ClassifierBank bank = ClassifierBank.fromEmbeddings(classifierEmbeddings, names, templates.size());
+        HierarchyBank hierarchyBank = hierarchyBank(labels, templates, hierarchy, options.ensemble(), modelId,
+                embedder, cache, progress);
+        return new LabelSetModel(labels, templates, modelId, bank, scoringFactory.apply(bank), true, options,
+                hierarchy, hierarchyBank);
+    }
+
+    /**
+     * The same label set and classifiers run with other options, e.g. the ensemble variant beside the paper's in
+     * an evaluation. The classifier bank and its scoring are shared, not built again (for ImageNet they are the
+     * largest part of the model), and stay owned by this model: close the variant first. Only the hierarchy
+     * strings are embedded (or read from the cache) again if the options want them another way.
+     */
+    public LabelSetModel withOptions(Options options, TextEmbedder embedder, TextEmbeddingCache cache,
+            EncodingProgress progress) {
+        HierarchyBank hierarchyBank = hierarchyBank(labels, templates, hierarchyTexts, options.ensemble(), modelId,
+                embedder, cache, progress);
+        return new LabelSetModel(labels, templates, modelId, bank, scoring, false, options, hierarchyTexts,
+                hierarchyBank);
+    }
+
+    private static HierarchyBank hierarchyBank(LabelSet labels, List<String> templates, HierarchyTexts hierarchy,
+            boolean ensemble, String modelId, TextEmbedder embedder, TextEmbeddingCache cache,
+            EncodingProgress progress) {
         List<String> strings = hierarchy.strings();
-        float[][] stringEmbeddings = options.ensemble()
+        float[][] embeddings = ensemble
                 ? templateMeans(cache.embeddings(labels.name() + "-hierarchy-ensemble", modelId,
                         PromptTemplates.applyAll(templates, strings), embedder, progress), strings.size(),
                         templates.size())
                 : cache.embeddings(labels.name() + "-hierarchy", modelId, strings, embedder, progress);
-        HierarchyBank hierarchyBank = new HierarchyBank(hierarchy.strings(), hierarchy.owners(), stringEmbeddings,
-                labels.size());
-        BankScoring scoring = scoringFactory.apply(bank);
-        return new LabelSetModel(labels, bank, scoring,
-                new FirstPass(bank, scoring, options.rule(), options.ensemble()), hierarchyBank);
+        return new HierarchyBank(strings, hierarchy.owners(), embeddings, labels.size());
     }
 
     private static float[][] templateMeans(float[][] embeddings, int strings, int templates) {
@@ -103,8 +131,11 @@ public final class LabelSetModel implements AutoCloseable {
         return rescorer;
     }
 
+    /** Releases the scoring on the engine, unless it is shared from the model this one is a variant of. */
     @Override
     public void close() {
-        scoring.close();
+        if (ownsScoring) {
+            scoring.close();
+        }
     }
 }

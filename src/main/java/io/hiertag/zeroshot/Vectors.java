@@ -1,5 +1,7 @@
 package io.hiertag.zeroshot;
 
+import java.util.List;
+
 /** Small vector helpers on float arrays. */
 public final class Vectors {
     private Vectors() {
@@ -38,6 +40,16 @@ public final class Vectors {
         for (int i = 0; i < acc.length; i++) {
             acc[i] += v[i];
         }
+    }
+
+    /** Rows of equal length, one after another in one row-major array (empty for no rows). */
+    public static float[] flatten(List<float[]> rows) {
+        int d = rows.isEmpty() ? 0 : rows.get(0).length;
+        float[] out = new float[rows.size() * d];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, out, i * d, d);
+        }
+        return out;
     }
 
     /** A copy of {@code n} rows of length {@code d}, each scaled to unit length (zero rows stay zero). */

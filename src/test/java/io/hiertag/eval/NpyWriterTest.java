@@ -82,6 +82,21 @@ class NpyWriterTest {
     }
 
     @Test
+    void aSliceIsWrittenFromItsOffsetWithoutTheRest() throws IOException {
+        float[] data = {9f, 9f, 1f, 2f, 3f, 4f, 9f};
+        Path f = dir.resolve("slice.npy");
+        NpyWriter.float32Slice(f, data, 2, 2, 2);
+        Parsed p = parse(f);
+        assertTrue(p.header().contains("'shape': (2, 2)"), p.header());
+        assertEquals(16, p.data().remaining());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i + 1f, p.data().getFloat(4 * i));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> NpyWriter.float32Slice(dir.resolve("z.npy"), data, 4, 2, 2));
+    }
+
+    @Test
     void emptyAndScalarShapes() throws IOException {
         Path empty = dir.resolve("empty.npy");
         NpyWriter.float32(empty, new float[0], 0, 512);
