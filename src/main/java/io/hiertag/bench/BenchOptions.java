@@ -1,6 +1,6 @@
 package io.hiertag.bench;
 
-import io.hiertag.model.TestModelVariant;
+import io.hiertag.testmodel.TestModelVariant;
 import java.time.Duration;
 import java.util.List;
 

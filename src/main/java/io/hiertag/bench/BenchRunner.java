@@ -4,12 +4,11 @@ import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.labels.LabelSet;
-import io.hiertag.model.EngineBankScoring;
-import io.hiertag.model.ImageDecoder;
-import io.hiertag.model.ImagePreprocessor;
-import io.hiertag.model.ModelFolders;
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.model.SavedModelDualEncoder;
-import io.hiertag.model.TestModelVariant;
+import io.hiertag.testmodel.TestModelVariant;
 import io.hiertag.streams.BatchOutcome;
 import io.hiertag.streams.ImageBatchTagger;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -52,7 +51,7 @@ public final class BenchRunner {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long t0 = System.nanoTime();
         try (MemoryWatch memory = new MemoryWatch()) {
-            Path model = ModelFolders.ensureTestModel(modelDir, options.variant());
+            Path model = TestModelFolders.ensure(modelDir, options.variant());
             BenchPhotos photos = BenchPhotos.load();
             try (KafkaConnection kafka = KafkaConnection.embedded(work.resolve("broker"), 0)) {
                 step("(f) cold start: empty text-embedding cache");
@@ -86,9 +85,9 @@ public final class BenchRunner {
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model, config.device())) {
             Map<String, LabelSetModel> labelSets = LabelSetModels.load(config.labelSets(),
                     config.hierarchyOptions(), labelSetOptions(config), encoder.modelId(), encoder::embedTexts,
-                    new TextEmbeddingCache(config.cacheDir()), EngineBankScoring::new, EncodingProgress.NONE);
+                    new TextEmbeddingCache(config.cacheDir()), encoder::bankScoring, EncodingProgress.NONE);
             try {
-                ImagePreprocessor preprocessor = new ImagePreprocessor(encoder.contract().image());
+                ImagePreprocessor preprocessor = encoder.contract().image().preprocessor();
                 ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
                 float[] pixels = new float[photos.count() * preprocessor.floatsPerImage()];
                 for (int p = 0; p < photos.count(); p++) {

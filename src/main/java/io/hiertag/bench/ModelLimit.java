@@ -1,6 +1,6 @@
 package io.hiertag.bench;
 
-import io.hiertag.model.ImagePreprocessor;
+import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.model.SavedModelDualEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ final class ModelLimit {
     /** @param photoPixels preprocessed photos, cycled to fill the largest batch */
     ModelLimit(SavedModelDualEncoder encoder, float[] photoPixels, int photos, int largestBatch) {
         this.encoder = encoder;
-        int perImage = new ImagePreprocessor(encoder.contract().image()).floatsPerImage();
+        int perImage = encoder.contract().image().preprocessor().floatsPerImage();
         input = new float[largestBatch * perImage];
         for (int i = 0; i < largestBatch; i++) {
             System.arraycopy(photoPixels, (i % photos) * perImage, input, i * perImage, perImage);

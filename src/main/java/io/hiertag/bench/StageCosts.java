@@ -4,10 +4,9 @@ import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.kafka.Topics;
-import io.hiertag.model.EngineBankScoring;
-import io.hiertag.model.ImageDecoder;
-import io.hiertag.model.ImagePreprocessor;
-import io.hiertag.model.InvalidImageException;
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.InvalidImageException;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.BankScoring;
 import io.hiertag.zeroshot.BlockScores;
@@ -57,7 +56,7 @@ final class StageCosts {
     StageCosts(BenchPhotos photos, SavedModelDualEncoder encoder, int repeats) {
         this.photos = photos;
         this.encoder = encoder;
-        this.preprocessor = new ImagePreprocessor(encoder.contract().image());
+        this.preprocessor = encoder.contract().image().preprocessor();
         this.repeats = repeats;
     }
 
@@ -85,7 +84,7 @@ final class StageCosts {
             System.arraycopy(embeddings[batch + i], 0, flipped, i * d, d);
         }
         List<FirstPassResult> results;
-        try (TimedScoring scoring = new TimedScoring(new EngineBankScoring(model.bank()))) {
+        try (TimedScoring scoring = new TimedScoring(encoder.bankScoring(model.bank()))) {
             FirstPass firstPass = new FirstPass(model.bank(), scoring, rule, ensemble);
             firstPass.classify(images, flipped, batch);
             double[] heads = new double[Math.max(3, repeats / batch)];

@@ -8,7 +8,6 @@ import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.TopicReader;
 import io.hiertag.kafka.Topics;
 import io.hiertag.labels.LabelSet;
-import io.hiertag.model.ModelFolders;
 import io.hiertag.samples.DemoInputs;
 import io.hiertag.streams.TaggingApplication;
 import java.io.IOException;

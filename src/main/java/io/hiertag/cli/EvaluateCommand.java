@@ -6,7 +6,6 @@ import io.hiertag.eval.EvaluationRun;
 import io.hiertag.eval.LabelledImages;
 import io.hiertag.eval.TerminalTable;
 import io.hiertag.labels.LabelSet;
-import io.hiertag.model.ModelFolders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

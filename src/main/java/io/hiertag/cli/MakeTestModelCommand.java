@@ -1,8 +1,8 @@
 package io.hiertag.cli;
 
-import io.hiertag.model.ModelFolders;
-import io.hiertag.model.TestModelExporter;
-import io.hiertag.model.TestModelVariant;
+import io.hiertag.testmodel.TestModelFolders;
+import io.hiertag.testmodel.TestModelExporter;
+import io.hiertag.testmodel.TestModelVariant;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +17,7 @@ final class MakeTestModelCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--seed", description = "Weight seed (default: ${DEFAULT-VALUE}, the bundled model's).")
-    long seed = ModelFolders.TEST_MODEL_SEED;
+    long seed = TestModelFolders.TEST_MODEL_SEED;
 
     @Option(names = "--variant", paramLabel = "NAME", description = "test (default) or bench.",
             converter = VariantConverter.class)
@@ -25,7 +25,7 @@ final class MakeTestModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TestModelExporter.export(dir, variant, seed, ModelFolders.testModelCorpus());
+        TestModelExporter.export(dir, variant, seed, TestModelFolders.testModelCorpus());
         System.out.println("test model written to " + dir.toAbsolutePath());
         return 0;
     }

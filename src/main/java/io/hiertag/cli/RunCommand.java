@@ -3,7 +3,6 @@ package io.hiertag.cli;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.Topics;
-import io.hiertag.model.ModelFolders;
 import io.hiertag.streams.TaggingApplication;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

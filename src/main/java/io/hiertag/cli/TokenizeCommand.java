@@ -1,9 +1,9 @@
 package io.hiertag.cli;
 
-import io.hiertag.model.ClipBpeTokenizer;
+import io.hiertag.text.ClipBpeTokenizer;
 import io.hiertag.model.ModelContract;
-import io.hiertag.model.Tokenizer;
-import io.hiertag.model.WordPieceTokenizer;
+import io.hiertag.text.Tokenizer;
+import io.hiertag.text.WordPieceTokenizer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -62,7 +62,7 @@ final class TokenizeCommand implements Callable<Integer> {
 
     private Tokenizer tokenizer() {
         if (source.model != null) {
-            return Tokenizer.forContract(ModelContract.read(source.model), source.model);
+            return ModelContract.read(source.model).tokenizer(source.model);
         }
         Explicit e = source.explicit;
         switch (e.type) {

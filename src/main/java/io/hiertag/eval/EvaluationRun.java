@@ -2,8 +2,7 @@ package io.hiertag.eval;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.labels.WordNetHierarchy;
-import io.hiertag.model.EngineBankScoring;
-import io.hiertag.model.ImageDecoder;
+import io.hiertag.image.ImageDecoder;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.ConsistencyRule;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -57,7 +56,7 @@ public final class EvaluationRun {
             TextEmbeddingCache cache = new TextEmbeddingCache(config.cacheDir());
             try (LabelSetModel name = LabelSetModels.build(options.labelSet(), file, wordnet,
                     config.hierarchyOptions(), new LabelSetModel.Options(rule, false), encoder.modelId(),
-                    encoder::embedTexts, cache, EngineBankScoring::new, textProgress);
+                    encoder::embedTexts, cache, encoder::bankScoring, textProgress);
                     LabelSetModel ensemble = name.withOptions(new LabelSetModel.Options(rule, true),
                             encoder::embedTexts, cache, textProgress)) {
                 Evaluator evaluator = new Evaluator(encoder,

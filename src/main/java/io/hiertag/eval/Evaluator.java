@@ -2,9 +2,9 @@ package io.hiertag.eval;
 
 import io.hiertag.labels.LabelClass;
 import io.hiertag.labels.PromptTemplates;
-import io.hiertag.model.ImageDecoder;
-import io.hiertag.model.ImagePreprocessor;
-import io.hiertag.model.InvalidImageException;
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.InvalidImageException;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.ClassifierBank;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -64,7 +64,7 @@ public final class Evaluator {
             LabelSetModel ensembleVariant, boolean flip, int batchSize) {
         this.encoder = encoder;
         this.decoder = decoder;
-        this.preprocessor = new ImagePreprocessor(encoder.contract().image());
+        this.preprocessor = encoder.contract().image().preprocessor();
         this.nameVariant = nameVariant;
         this.ensembleVariant = ensembleVariant;
         this.flip = flip;

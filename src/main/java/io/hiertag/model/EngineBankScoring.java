@@ -1,5 +1,6 @@
 package io.hiertag.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,7 +12,8 @@ import java.nio.FloatBuffer;
 /**
  * Scores a batch against every classifier of a {@link ClassifierBank} with one matrix product on the TensorFlow
  * engine, then reduces on the engine too (argmax and max per classifier), so only small results come back to
- * Java. The bank is uploaded once, transposed, when this is created.
+ * Java. The bank is uploaded once, transposed, when this is created, to the device the model runs on (the
+ * engine's default device would put it on a GPU even with {@code device=cpu}).
  *
  * <p>Thread-safe: each call works in its own sub-manager; the uploaded bank is only read.
  */
@@ -24,11 +26,12 @@ public final class EngineBankScoring implements BankScoring {
     private final int dimension;
     private final int blocks;
 
-    public EngineBankScoring(ClassifierBank bank) {
+    /** @param device where the bank lives and the products run: the model's own device */
+    public EngineBankScoring(ClassifierBank bank, Device device) {
         this.classes = bank.classes();
         this.dimension = bank.dimension();
         this.blocks = bank.blocks();
-        this.manager = TensorFlowNatives.engine().newBaseManager();
+        this.manager = TensorFlowNatives.engine().newBaseManager(device);
         NDArray w = manager.create(FloatBuffer.wrap(bank.weights()), new Shape((long) blocks * classes, dimension));
         this.allT = w.transpose();
         // The flipped images only need the class-name block; a separate copy avoids slicing per batch.

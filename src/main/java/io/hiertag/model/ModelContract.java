@@ -1,13 +1,17 @@
 package io.hiertag.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.text.ClipBpeTokenizer;
+import io.hiertag.text.Tokenizer;
+import io.hiertag.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,16 +57,6 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             .enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MODEL_ID_HEX_CHARS = 12;
 
-    /** How the image is resampled to the model's input size. */
-    public enum Resize {
-        @JsonProperty("bilinear")
-        BILINEAR,
-        @JsonProperty("bicubic")
-        BICUBIC,
-        @JsonProperty("area")
-        AREA
-    }
-
     /** Which tokenizer the text signature expects. */
     public enum TokenizerType {
         /** BERT-style WordPiece as used by LiT: {@code [CLS]} first, no {@code [SEP]}. */
@@ -92,7 +86,13 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             int size,
             Resize resize,
             boolean centerCrop,
-            Normalization normalization) {}
+            Normalization normalization) {
+
+        /** @return the preprocessing this section names */
+        public ImagePreprocessor preprocessor() {
+            return new ImagePreprocessor(size, resize, centerCrop, normalization);
+        }
+    }
 
     /**
      * The text signature: int32 token ids (and optionally a mask) in, embeddings out.
@@ -117,71 +117,29 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             boolean lowerCase) {}
 
     /**
-     * How 8-bit RGB pixel values {@code v} (0..255) map to model inputs: {@code v * scale(c) + offset(c)}.
-     */
-    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
-    @JsonSubTypes({
-        @JsonSubTypes.Type(value = MeanStd.class, name = "mean-std"),
-        @JsonSubTypes.Type(value = Range.class, name = "range")
-    })
-    public sealed interface Normalization permits MeanStd, Range {
-
-        /**
-         * @param channel 0 = red, 1 = green, 2 = blue
-         * @return the factor applied to the 0..255 value
-         */
-        float scale(int channel);
-
-        /**
-         * @param channel 0 = red, 1 = green, 2 = blue
-         * @return the term added after scaling
-         */
-        float offset(int channel);
-    }
-
-    /**
-     * {@code (v / 255 - mean[c]) / std[c]}, as CLIP does.
-     *
-     * @param mean per-channel mean of 0..1 values (red, green, blue)
-     * @param std per-channel standard deviation of 0..1 values
-     */
-    public record MeanStd(List<Double> mean, List<Double> std) implements Normalization {
-        @Override
-        public float scale(int channel) {
-            return (float) (1.0 / (255.0 * std.get(channel)));
-        }
-
-        @Override
-        public float offset(int channel) {
-            return (float) (-mean.get(channel) / std.get(channel));
-        }
-    }
-
-    /**
-     * A linear map of 0..255 onto {@code [min, max]}, e.g. -1..1 as LiT does.
-     *
-     * @param min the value for 0
-     * @param max the value for 255
-     */
-    public record Range(double min, double max) implements Normalization {
-        @Override
-        public float scale(int channel) {
-            return (float) ((max - min) / 255.0);
-        }
-
-        @Override
-        public float offset(int channel) {
-            return (float) min;
-        }
-    }
-
-    /**
      * Reads and validates {@code hiertag-model.json} from a model folder.
      *
      * @param modelDir the model folder
      * @return the contract
      * @throws ModelContractException when the file is missing, malformed or invalid; the message names the field
      */
+    /**
+     * Builds the tokenizer the text section names.
+     *
+     * <p>For {@code clip-bpe} the vocabulary is CLIP's merges file (gzipped or not); {@link #read} has already made
+     * sure it exists. CLIP always lower-cases, whatever {@code lowerCase} says.
+     *
+     * @param modelDir the model folder, against which the vocabulary file is resolved
+     * @return the tokenizer
+     */
+    public Tokenizer tokenizer(Path modelDir) {
+        Path vocabulary = modelDir.resolve(text.vocabulary());
+        return switch (text.tokenizer()) {
+            case WORDPIECE -> WordPieceTokenizer.load(vocabulary, text.maxLength(), text.lowerCase());
+            case CLIP_BPE -> ClipBpeTokenizer.load(vocabulary, text.maxLength());
+        };
+    }
+
     public static ModelContract read(Path modelDir) {
         Path file = modelDir.resolve(FILE_NAME);
         ModelContract contract;
@@ -306,7 +264,7 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
     }
 
     private static void validateNormalization(Path file, Normalization normalization) {
-        if (normalization instanceof MeanStd meanStd) {
+        if (normalization instanceof Normalization.MeanStd meanStd) {
             if (meanStd.mean() == null || meanStd.mean().size() != 3 || meanStd.mean().contains(null)) {
                 throw new ModelContractException(file, "image.normalization.mean", "needs 3 values (R, G, B)");
             }
@@ -314,7 +272,7 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
                     || !meanStd.std().stream().allMatch(s -> s != null && s > 0)) {
                 throw new ModelContractException(file, "image.normalization.std", "needs 3 positive values");
             }
-        } else if (normalization instanceof Range range) {
+        } else if (normalization instanceof Normalization.Range range) {
             if (!(range.max() > range.min())) {
                 throw new ModelContractException(file, "image.normalization.max", "must be greater than min");
             }

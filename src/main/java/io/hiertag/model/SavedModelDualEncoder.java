@@ -1,5 +1,10 @@
 package io.hiertag.model;
 
+import io.hiertag.text.Tokenizer;
+import io.hiertag.zeroshot.BankScoring;
+import io.hiertag.zeroshot.ClassifierBank;
+import io.hiertag.image.ImagePreprocessor;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -21,16 +26,10 @@ import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * One loaded image-text SavedModel and its contract: embeds preprocessed images and texts.
@@ -57,17 +56,19 @@ public final class SavedModelDualEncoder implements AutoCloseable {
     private final ZooModel<NDList, NDList> model;
     private final TfSymbolBlock imageBlock;
     private final TfSymbolBlock textBlock;
+    private final Device device;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean closed;
 
     private SavedModelDualEncoder(ModelContract contract, String modelId, Tokenizer tokenizer,
-            ZooModel<NDList, NDList> model, TfSymbolBlock imageBlock, TfSymbolBlock textBlock) {
+            ZooModel<NDList, NDList> model, TfSymbolBlock imageBlock, TfSymbolBlock textBlock, Device device) {
         this.contract = contract;
         this.modelId = modelId;
         this.tokenizer = tokenizer;
         this.model = model;
         this.imageBlock = imageBlock;
         this.textBlock = textBlock;
+        this.device = device;
     }
 
     /**
@@ -90,7 +91,7 @@ public final class SavedModelDualEncoder implements AutoCloseable {
      */
     public static SavedModelDualEncoder open(Path modelDir, ModelDevice device) {
         ModelContract contract = ModelContract.read(modelDir);
-        Tokenizer tokenizer = Tokenizer.forContract(contract, modelDir);
+        Tokenizer tokenizer = contract.tokenizer(modelDir);
         Engine engine = TensorFlowNatives.engine();
         boolean gpu = engine.hasCapability(StandardCapabilities.CUDA);
         if (device == ModelDevice.GPU && !gpu) {
@@ -105,7 +106,7 @@ public final class SavedModelDualEncoder implements AutoCloseable {
         try {
             TfSymbolBlock imageBlock = (TfSymbolBlock) model.getBlock();
             SavedModelBundle bundle = imageBlock.getSavedModelBundle();
-            verify(modelDir.resolve(ModelContract.FILE_NAME), contract,
+            SignatureCheck.verify(modelDir.resolve(ModelContract.FILE_NAME), contract,
                     bundle.getMetaGraphDef().getSignatureDefMap());
             // Shares the bundle: closing this block would close the session under the image block too.
             TfSymbolBlock textBlock = new TfSymbolBlock(bundle, contract.text().signature());
@@ -113,7 +114,7 @@ public final class SavedModelDualEncoder implements AutoCloseable {
             log.info("Loaded model {} from {} in {} ms: signatures {}({}) and {}({})", modelId, modelDir,
                     (System.nanoTime() - start) / 1_000_000, contract.image().signature(), contract.image().input(),
                     contract.text().signature(), contract.text().input());
-            return new SavedModelDualEncoder(contract, modelId, tokenizer, model, imageBlock, textBlock);
+            return new SavedModelDualEncoder(contract, modelId, tokenizer, model, imageBlock, textBlock, placement);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -128,6 +129,16 @@ public final class SavedModelDualEncoder implements AutoCloseable {
     /** @return {@link ModelContract#modelId(Path)} of the loaded folder */
     public String modelId() {
         return modelId;
+    }
+
+    /**
+     * Scores batches against a classifier bank on the engine, on the device this model runs on.
+     *
+     * @param bank the label set's classifiers
+     * @return the scoring; close it to free the uploaded bank
+     */
+    public BankScoring bankScoring(ClassifierBank bank) {
+        return new EngineBankScoring(bank, device);
     }
 
     /** @return the length of every embedding */
@@ -296,131 +307,5 @@ public final class SavedModelDualEncoder implements AutoCloseable {
             throw new ModelContractException(modelDir.resolve(ModelContract.SAVED_MODEL_FILE), null,
                     "not a loadable SavedModel with tag 'serve': " + e.getMessage(), e);
         }
-    }
-
-    private static void verify(Path file, ModelContract contract, Map<String, SignatureDef> signatures) {
-        ModelContract.ImageSpec image = contract.image();
-        SignatureDef imageSignature = signature(file, signatures, "image", image.signature());
-        TensorInfo images = input(file, imageSignature, "image.input", image.input(), DataType.DT_FLOAT);
-        requireNoOtherInputs(file, imageSignature, "image", image.input());
-        TensorShapeProto imageShape = images.getTensorShape();
-        if (!imageShape.getUnknownRank()) {
-            List<TensorShapeProto.Dim> dims = imageShape.getDimList();
-            if (dims.size() != 4 || dims.get(3).getSize() != 3) {
-                throw new ModelContractException(file, "image.input", "'" + image.input() + "' has shape "
-                        + shape(imageShape) + ", expected NHWC with 3 channels");
-            }
-            for (int axis = 1; axis <= 2; axis++) {
-                long side = dims.get(axis).getSize();
-                if (side > 0 && side != image.size()) {
-                    throw new ModelContractException(file, "image.size", "is " + image.size() + " but '"
-                            + image.input() + "' has shape " + shape(imageShape));
-                }
-            }
-        }
-        long imageEmbedding = output(file, imageSignature, "image.output", image.output());
-
-        ModelContract.TextSpec text = contract.text();
-        SignatureDef textSignature = signature(file, signatures, "text", text.signature());
-        TensorInfo ids = input(file, textSignature, "text.input", text.input(), DataType.DT_INT32);
-        requireTokenShape(file, "text.input", text.input(), ids, text.maxLength());
-        if (text.maskInput() != null) {
-            TensorInfo mask = input(file, textSignature, "text.maskInput", text.maskInput(), DataType.DT_INT32);
-            requireTokenShape(file, "text.maskInput", text.maskInput(), mask, text.maxLength());
-            requireNoOtherInputs(file, textSignature, "text", text.input(), text.maskInput());
-        } else {
-            requireNoOtherInputs(file, textSignature, "text", text.input());
-        }
-        long textEmbedding = output(file, textSignature, "text.output", text.output());
-        requireEmbeddingSize(file, contract, imageEmbedding, textEmbedding);
-    }
-
-    private static void requireTokenShape(Path file, String field, String name, TensorInfo info, int maxLength) {
-        TensorShapeProto shape = info.getTensorShape();
-        if (shape.getUnknownRank()) {
-            return;
-        }
-        if (shape.getDimCount() != 2) {
-            throw new ModelContractException(file, field, "'" + name + "' has shape " + shape(shape)
-                    + ", expected [batch, maxLength]");
-        }
-        long length = shape.getDim(1).getSize();
-        if (length > 0 && length != maxLength) {
-            throw new ModelContractException(file, "text.maxLength", "is " + maxLength + " but '" + name
-                    + "' has shape " + shape(shape));
-        }
-    }
-
-    // The towers are compared with each other first: when they disagree, no embeddingSize can fix the model.
-    private static void requireEmbeddingSize(Path file, ModelContract contract, long image, long text) {
-        if (image > 0 && text > 0 && image != text) {
-            throw new ModelContractException(file, "embeddingSize", "the towers disagree: image output '"
-                    + contract.image().output() + "' has " + image + " values, text output '"
-                    + contract.text().output() + "' has " + text);
-        }
-        long model = Math.max(image, text);
-        if (model > 0 && model != contract.embeddingSize()) {
-            throw new ModelContractException(file, "embeddingSize", "is " + contract.embeddingSize()
-                    + " but the model's outputs have " + model + " values");
-        }
-    }
-
-    private static SignatureDef signature(
-            Path file, Map<String, SignatureDef> signatures, String section, String key) {
-        SignatureDef signature = signatures.get(key);
-        if (signature == null) {
-            throw new ModelContractException(file, section + ".signature", "the SavedModel has no signature '"
-                    + key + "'; it has " + new TreeSet<>(signatures.keySet()));
-        }
-        return signature;
-    }
-
-    private static TensorInfo input(Path file, SignatureDef signature, String field, String name, DataType type) {
-        TensorInfo info = signature.getInputsMap().get(name);
-        if (info == null) {
-            throw new ModelContractException(file, field, "the signature has no input '" + name + "'; it has "
-                    + new TreeSet<>(signature.getInputsMap().keySet()));
-        }
-        if (info.getDtype() != type) {
-            throw new ModelContractException(file, field, "input '" + name + "' is " + info.getDtype()
-                    + ", expected " + type);
-        }
-        return info;
-    }
-
-    // DJL would pass nothing for an input the contract does not name, and TensorFlow would fail at run time.
-    private static void requireNoOtherInputs(Path file, SignatureDef signature, String section, String... names) {
-        TreeSet<String> extra = new TreeSet<>(signature.getInputsMap().keySet());
-        extra.removeAll(List.of(names));
-        if (!extra.isEmpty()) {
-            throw new ModelContractException(file, section + ".input",
-                    "the signature also takes inputs " + extra + " that the contract does not name");
-        }
-    }
-
-    /** @return the output's embedding length, or -1 when the SavedModel leaves it open */
-    private static long output(Path file, SignatureDef signature, String field, String name) {
-        TensorInfo info = signature.getOutputsMap().get(name);
-        if (info == null) {
-            throw new ModelContractException(file, field, "the signature has no output '" + name + "'; it has "
-                    + new TreeSet<>(signature.getOutputsMap().keySet()));
-        }
-        if (info.getDtype() != DataType.DT_FLOAT) {
-            throw new ModelContractException(file, field, "output '" + name + "' is " + info.getDtype()
-                    + ", expected " + DataType.DT_FLOAT);
-        }
-        TensorShapeProto shape = info.getTensorShape();
-        if (shape.getUnknownRank()) {
-            return -1;
-        }
-        if (shape.getDimCount() != 2) {
-            throw new ModelContractException(file, field, "output '" + name + "' has shape " + shape(shape)
-                    + ", expected [batch, embeddingSize]");
-        }
-        return shape.getDim(1).getSize();
-    }
-
-    private static String shape(TensorShapeProto shape) {
-        return shape.getDimList().stream().map(d -> String.valueOf(d.getSize())).toList().toString();
     }
 }

@@ -5,11 +5,11 @@ import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
-import io.hiertag.model.ImageDecoder;
-import io.hiertag.model.ImageFetcher;
-import io.hiertag.model.ImageLoader;
-import io.hiertag.model.ImagePreprocessor;
-import io.hiertag.model.InvalidImageException;
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImageFetcher;
+import io.hiertag.image.ImageLoader;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.InvalidImageException;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -70,7 +70,7 @@ public final class ImageBatchTagger implements AutoCloseable {
     ImageBatchTagger(SavedModelDualEncoder encoder, ImageLoader images, Map<String, LabelSetModel> labelSets,
             boolean flip, Clock clock) {
         this.encoder = encoder;
-        this.preprocessor = new ImagePreprocessor(encoder.contract().image());
+        this.preprocessor = encoder.contract().image().preprocessor();
         this.images = images;
         this.reader = new ImageEventReader(labelSets.keySet(), images);
         this.labelSets = Map.copyOf(labelSets);

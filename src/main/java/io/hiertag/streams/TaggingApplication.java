@@ -4,7 +4,6 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaClients;
 import io.hiertag.kafka.TopicAdmin;
 import io.hiertag.kafka.Topics;
-import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -64,7 +63,7 @@ public final class TaggingApplication implements AutoCloseable {
             labelSets = LabelSetModels.load(config.labelSets(), config.hierarchyOptions(),
                     new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble()),
                     encoder.modelId(), encoder::embedTexts, new TextEmbeddingCache(config.cacheDir()),
-                    EngineBankScoring::new, progress);
+                    encoder::bankScoring, progress);
             LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
                     (System.nanoTime() - t0) / 1_000_000);
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hiertag.model.TestModelVariant;
+import io.hiertag.testmodel.TestModelVariant;
 import io.hiertag.streams.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaConnection;
-import io.hiertag.model.ModelFolders;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
@@ -53,7 +53,7 @@ class CommandLineTest {
                 .set(HiertagConfig.BATCH_SIZE, "2").build();
         try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
              TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
-                     ModelFolders.ensureTestModel(dir.resolve("model")), EncodingProgress.NONE)) {
+                     TestModelFolders.ensure(dir.resolve("model")), EncodingProgress.NONE)) {
             assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
             String bs = kafka.bootstrapServers();
             Output pub = capture(() -> Hiertag.execute("publish", "--bootstrap", bs, "--ground-truth-from-folder",

@@ -1,5 +1,7 @@
 package io.hiertag.model;
 
+import io.hiertag.testmodel.TestModelExporter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,10 @@
 package io.hiertag.model;
 
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.text.ClipBpeTokenizer;
+import io.hiertag.testmodel.TestModelExporter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,8 +41,8 @@ class ExportRecipesTest {
         assertTrue(lit.text().lowerCase());
         assertEquals("vocab.txt", lit.text().vocabulary());
         // big_vision's LiT evaluation: resize(224)|value_range(-1, 1), i.e. both sides bilinear, no crop.
-        assertEquals(new ModelContract.Range(-1, 1), lit.image().normalization());
-        assertEquals(ModelContract.Resize.BILINEAR, lit.image().resize());
+        assertEquals(new Normalization.Range(-1, 1), lit.image().normalization());
+        assertEquals(Resize.BILINEAR, lit.image().resize());
         assertFalse(lit.image().centerCrop());
         assertEquals(224, lit.image().size());
     }
@@ -48,9 +53,9 @@ class ExportRecipesTest {
         assertSameSignatures(clip);
         assertEquals(ModelContract.TokenizerType.CLIP_BPE, clip.text().tokenizer());
         assertEquals(ClipBpeTokenizer.CONTEXT_LENGTH, clip.text().maxLength());
-        assertEquals(new ModelContract.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
+        assertEquals(new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
                 List.of(0.26862954, 0.26130258, 0.27577711)), clip.image().normalization());
-        assertEquals(ModelContract.Resize.BICUBIC, clip.image().resize());
+        assertEquals(Resize.BICUBIC, clip.image().resize());
         assertTrue(clip.image().centerCrop());
         assertEquals(224, clip.image().size());
         // export_clip.py copies the merges file hiertag bundles, under the name the template gives it.

@@ -1,5 +1,9 @@
 package io.hiertag.model;
 
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.testmodel.TestModelExporter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +39,7 @@ class ModelContractTest {
         ModelContract.ImageSpec image = contract.image();
         ModelContract lit = new ModelContract(1, "lit", 768,
                 new ModelContract.ImageSpec(image.signature(), image.input(), image.output(), 224,
-                        ModelContract.Resize.AREA, false, new ModelContract.Range(-1, 1)),
+                        Resize.AREA, false, new Normalization.Range(-1, 1)),
                 contract.text());
         lit.write(dir);
         assertEquals(lit, ModelContract.read(dir));

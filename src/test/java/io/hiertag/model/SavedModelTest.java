@@ -1,5 +1,9 @@
 package io.hiertag.model;
 
+import io.hiertag.text.Tokenizer;
+import io.hiertag.testmodel.TestModelExporter;
+import io.hiertag.testmodel.TestModelWeights;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,7 +115,7 @@ class SavedModelTest {
     @Test
     void embedTextsTokenisesWithTheContractsTokenizer() {
         List<String> texts = List.of("a photo of a goldfish", "CRÈME brûlée", "zebra?", "");
-        Tokenizer tokenizer = Tokenizer.forContract(encoder.contract(), modelDir);
+        Tokenizer tokenizer = encoder.contract().tokenizer(modelDir);
         int[][] ids = texts.stream().map(tokenizer::encode).toArray(int[][]::new);
         assertClose(reference.embedTokenIds(ids), encoder.embedTexts(texts));
     }

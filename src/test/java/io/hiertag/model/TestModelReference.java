@@ -1,5 +1,9 @@
 package io.hiertag.model;
 
+import io.hiertag.text.Tokenizer;
+import io.hiertag.testmodel.TestModelWeights;
+import io.hiertag.testmodel.TestModelVariant;
+
 /**
  * The test model's ({@code TEST} variant's) forward pass in plain Java (double precision), from {@link TestModelWeights}: what the
  * exported SavedModel must compute.

@@ -1,8 +1,7 @@
 package io.hiertag.streams;
 
 import io.hiertag.labels.HierarchyPrompts;
-import io.hiertag.model.EngineBankScoring;
-import io.hiertag.model.ModelFolders;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -34,7 +33,7 @@ public final class TestModels {
                 root = Files.createTempDirectory("hiertag-test-model-");
                 Path created = root;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created)));
-                ModelFolders.ensureTestModel(root.resolve("model"));
+                TestModelFolders.ensure(root.resolve("model"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -63,6 +62,6 @@ public final class TestModels {
     static Map<String, LabelSetModel> imagenet(SavedModelDualEncoder encoder) {
         return LabelSetModels.load(Map.of("imagenet-1k", Optional.empty()), HierarchyPrompts.Options.DEFAULT,
                 LabelSetModel.Options.paper(), encoder.modelId(), encoder::embedTexts,
-                new TextEmbeddingCache(cacheDir()), EngineBankScoring::new, EncodingProgress.NONE);
+                new TextEmbeddingCache(cacheDir()), encoder::bankScoring, EncodingProgress.NONE);
     }
 }

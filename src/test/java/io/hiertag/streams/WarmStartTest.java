@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.hiertag.labels.HierarchyPrompts;
-import io.hiertag.model.EngineBankScoring;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.zeroshot.ClassifierBank;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -49,6 +48,6 @@ class WarmStartTest {
     private Map<String, LabelSetModel> load(SavedModelDualEncoder encoder, TextEmbedder embedder) {
         return LabelSetModels.load(Map.of("imagenet-1k", Optional.empty()), HierarchyPrompts.Options.DEFAULT,
                 LabelSetModel.Options.paper(), encoder.modelId(), embedder, new TextEmbeddingCache(cacheDir),
-                EngineBankScoring::new, EncodingProgress.NONE);
+                encoder::bankScoring, EncodingProgress.NONE);
     }
 }

@@ -2,6 +2,7 @@ package io.hiertag.zeroshot;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import ai.djl.Device;
 import io.hiertag.model.EngineBankScoring;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class EngineBankScoringTest {
         }
         q = Vectors.normalizedRows(q, n, d);
         BlockScores java = new JavaBankScoring(bank).score(q, n, bank.blocks(), 2);
-        try (EngineBankScoring engine = new EngineBankScoring(bank)) {
+        try (EngineBankScoring engine = new EngineBankScoring(bank, Device.cpu())) {
             BlockScores tf = engine.score(q, n, bank.blocks(), 2);
             assertArrayEquals(java.argmax(), tf.argmax());
             assertArrayEquals(java.max(), tf.max(), 1e-5f);

@@ -1,4 +1,7 @@
-package io.hiertag.model;
+package io.hiertag.text;
+
+import io.hiertag.model.ModelContract;
+import io.hiertag.testmodel.TestModelExporter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -216,11 +219,11 @@ class ClipBpeTokenizerTest {
             }
         }
         Files.write(dir.resolve("bpe_simple_vocab_16e6.txt"), lines, StandardCharsets.UTF_8);
-        Tokenizer loaded = Tokenizer.forContract(clipContract("bpe_simple_vocab_16e6.txt", 77), dir);
+        Tokenizer loaded = clipContract("bpe_simple_vocab_16e6.txt", 77).tokenizer(dir);
         assertTrue(loaded instanceof ClipBpeTokenizer);
         String text = "A photo of a Shetland Sheepdog.";
         assertArrayEquals(CLIP.encode(text), loaded.encode(text));
-        assertEquals(16, Tokenizer.forContract(clipContract("bpe_simple_vocab_16e6.txt", 16), dir).maxLength());
+        assertEquals(16, clipContract("bpe_simple_vocab_16e6.txt", 16).tokenizer(dir).maxLength());
 
         Files.write(dir.resolve("short.txt"), lines.subList(0, 1000), StandardCharsets.UTF_8);
         assertThrows(IllegalArgumentException.class, () -> ClipBpeTokenizer.load(dir.resolve("short.txt"), 77));

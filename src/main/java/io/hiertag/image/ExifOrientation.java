@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;

@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.text;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -51,7 +51,8 @@ public final class ClipBpeTokenizer implements Tokenizer {
     /** CLIP's context length. */
     public static final int CONTEXT_LENGTH = 77;
 
-    static final String BUNDLED = "/hiertag/tokenizers/clip-bpe-vocab-16e6.txt.gz";
+    /** The resource holding the CLIP merges file hiertag ships, as OpenAI publishes it. */
+    public static final String BUNDLED = "/hiertag/tokenizers/clip-bpe-vocab-16e6.txt.gz";
     private static final String START_TEXT = "<|startoftext|>";
     private static final String END_TEXT = "<|endoftext|>";
     private static final String END_OF_WORD = "</w>";

@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.image;
 
 /**
  * An input that is not an image we can tag. The error type is a short code for machines (dead-letter

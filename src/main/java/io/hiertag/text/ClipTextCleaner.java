@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.text;
 
 import java.text.Normalizer;
 import java.util.Map;

@@ -1,4 +1,7 @@
-package io.hiertag.model;
+package io.hiertag.text;
+
+import io.hiertag.model.ModelContract;
+import io.hiertag.testmodel.TestModelExporter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,7 +90,7 @@ class WordPieceTokenizerTest {
     void loadsTheVocabularyFileTheContractNames(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("vocab.txt"), VOCABULARY);
         ModelContract contract = TestModelExporter.contract();
-        Tokenizer tokenizer = Tokenizer.forContract(contract, dir);
+        Tokenizer tokenizer = contract.tokenizer(dir);
         assertEquals(16, tokenizer.maxLength());
         assertArrayEquals(new int[] {2, 7, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokenizer.encode("The café!"));
     }

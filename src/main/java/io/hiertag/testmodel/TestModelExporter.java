@@ -1,4 +1,11 @@
-package io.hiertag.model;
+package io.hiertag.testmodel;
+
+import io.hiertag.model.TensorFlowNatives;
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.model.ModelContract;
+import io.hiertag.text.WordPieceTokenizer;
+import io.hiertag.text.Tokenizer;
 
 import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
@@ -72,8 +79,8 @@ public final class TestModelExporter {
                 variant.modelName(),
                 variant.embeddingSize(),
                 new ModelContract.ImageSpec("embed_images", "images", "embeddings", variant.imageSize(),
-                        ModelContract.Resize.BILINEAR, true,
-                        new ModelContract.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
+                        Resize.BILINEAR, true,
+                        new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
                                 List.of(0.26862954, 0.26130258, 0.27577711))),
                 new ModelContract.TextSpec("embed_texts", "token_ids", null, "embeddings",
                         ModelContract.TokenizerType.WORDPIECE, VOCABULARY_FILE, MAX_LENGTH, true));

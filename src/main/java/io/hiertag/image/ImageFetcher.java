@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.image;
 
 import java.io.IOException;
 import java.io.InputStream;

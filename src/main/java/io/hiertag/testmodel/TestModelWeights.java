@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.testmodel;
 
 import java.util.SplittableRandom;
 

@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.text;
 
 import java.io.BufferedReader;
 import java.io.IOException;

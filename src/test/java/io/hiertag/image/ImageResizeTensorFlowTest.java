@@ -1,4 +1,6 @@
-package io.hiertag.model;
+package io.hiertag.image;
+
+import io.hiertag.model.TensorFlowNatives;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,7 @@ import org.tensorflow.types.TInt32;
 /** The preprocessor's resampling equals TensorFlow's resize ops (half-pixel centres, no antialiasing). */
 class ImageResizeTensorFlowTest {
 
-    private static final ModelContract.Normalization IDENTITY = new ModelContract.Range(0, 255);
+    private static final Normalization IDENTITY = new Normalization.Range(0, 255);
 
     @BeforeAll
     static void loadNatives() {
@@ -37,7 +39,7 @@ class ImageResizeTensorFlowTest {
         "BICUBIC, 37, 23, 16", "BICUBIC, 5, 7, 16", "BICUBIC, 64, 64, 16",
         "AREA, 37, 23, 16", "AREA, 64, 64, 16", "AREA, 50, 50, 16",
     })
-    void matchesTensorFlow(ModelContract.Resize resize, int width, int height, int size) {
+    void matchesTensorFlow(Resize resize, int width, int height, int size) {
         // Mid-range values keep bicubic's overshoot inside 0..255, where the preprocessor clamps and TF does not.
         SplittableRandom random = new SplittableRandom(width * 31L + height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -54,7 +56,7 @@ class ImageResizeTensorFlowTest {
                 nhwc[i + 2] = b;
             }
         }
-        float[] ours = new ImagePreprocessor(new ModelContract.ImageSpec("s", "i", "o", size, resize, false, IDENTITY))
+        float[] ours = new ImagePreprocessor(size, resize, false, IDENTITY)
                 .preprocess(image);
         float[] theirs = tensorFlowResize(resize, nhwc, height, width, size);
         assertEquals(theirs.length, ours.length);
@@ -65,7 +67,7 @@ class ImageResizeTensorFlowTest {
         assertTrue(worst < 1e-3, resize + ": max |difference| " + worst);
     }
 
-    private static float[] tensorFlowResize(ModelContract.Resize resize, float[] nhwc, int height, int width, int size) {
+    private static float[] tensorFlowResize(Resize resize, float[] nhwc, int height, int width, int size) {
         try (Graph graph = new Graph(); Session session = new Session(graph);
                 TFloat32 input = TFloat32.tensorOf(Shape.of(1, height, width, 3), DataBuffers.of(nhwc, true, false))) {
             Ops tf = Ops.create(graph);

@@ -1,6 +1,7 @@
-package io.hiertag.model;
+package io.hiertag.testmodel;
 
-import io.hiertag.config.HiertagConfig;
+import io.hiertag.model.ModelContract;
+
 import io.hiertag.labels.LabelSet;
 import io.hiertag.labels.PromptTemplates;
 import java.io.IOException;
@@ -17,39 +18,27 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds the model folder to load: the configured one, or the bundled test model, exported on first use. */
-public final class ModelFolders {
+/** The bundled test model's folders: exported on first use, once, even when several processes start together. */
+public final class TestModelFolders {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelFolders.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TestModelFolders.class);
 
     /** The seed of the bundled test model; fixed so every machine gets the same weights. */
     public static final long TEST_MODEL_SEED = 20230601L;
 
-    private ModelFolders() {
-    }
-
-    public static Path resolve(HiertagConfig config) {
-        if (config.modelDir().isPresent()) {
-            Path dir = config.modelDir().get();
-            if (!Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
-                throw new ModelContractException(dir.resolve(ModelContract.FILE_NAME), "(file)",
-                        "missing; model.dir must name a folder holding a SavedModel and its " + ModelContract.FILE_NAME);
-            }
-            return dir;
-        }
-        return ensureTestModel(config.testModelDir());
+    private TestModelFolders() {
     }
 
     /**
      * Exports the test model into {@code dir} unless one is already there. It is written beside the target and
      * moved into place, so a second process starting at the same moment never loads a half-written model.
      */
-    public static Path ensureTestModel(Path dir) {
-        return ensureTestModel(dir, TestModelVariant.TEST);
+    public static Path ensure(Path dir) {
+        return ensure(dir, TestModelVariant.TEST);
     }
 
-    /** As {@link #ensureTestModel(Path)}, for any variant, with the bundled model's seed and corpus. */
-    public static Path ensureTestModel(Path dir, TestModelVariant variant) {
+    /** As {@link #ensure(Path)}, for any variant, with the bundled model's seed and corpus. */
+    public static Path ensure(Path dir, TestModelVariant variant) {
         if (Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
             return dir;
         }

@@ -1,4 +1,7 @@
-package io.hiertag.model;
+package io.hiertag.image;
+
+import io.hiertag.model.ModelContract;
+import io.hiertag.testmodel.TestModelExporter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class ImagePreprocessorTest {
 
     // 0..255 maps to itself, so expected values are the pixel values.
-    private static final ModelContract.Normalization IDENTITY = new ModelContract.Range(0, 255);
+    private static final Normalization IDENTITY = new Normalization.Range(0, 255);
 
     @Test
     void anImageAlreadyAtSizeIsCopiedAsHwcRgb() {
@@ -29,7 +32,7 @@ class ImagePreprocessorTest {
             0x10, 0x20, 0x30, 0x40, 0x50, 0x60,
             0x70, 0x80, 0x90, 0xA0, 0xB0, 0xC0,
         };
-        for (ModelContract.Resize resize : ModelContract.Resize.values()) {
+        for (Resize resize : Resize.values()) {
             assertArrayEquals(expected, preprocessor(2, resize, true, IDENTITY).preprocess(image), resize.name());
         }
     }
@@ -41,11 +44,11 @@ class ImagePreprocessorTest {
             {0x010101, 0x020202, 0x030303, 0x040404},
             {0x050505, 0x060606, 0x070707, 0x080808},
         });
-        assertArrayEquals(grey(2, 3, 6, 7), preprocessor(2, ModelContract.Resize.BILINEAR, true, IDENTITY)
+        assertArrayEquals(grey(2, 3, 6, 7), preprocessor(2, Resize.BILINEAR, true, IDENTITY)
                 .preprocess(image));
         // 3 wide: the odd extra column stays on the right.
         BufferedImage odd = rgb(new int[][] {{0x010101, 0x020202, 0x030303}, {0x040404, 0x050505, 0x060606}});
-        assertArrayEquals(grey(1, 2, 4, 5), preprocessor(2, ModelContract.Resize.BILINEAR, true, IDENTITY)
+        assertArrayEquals(grey(1, 2, 4, 5), preprocessor(2, Resize.BILINEAR, true, IDENTITY)
                 .preprocess(odd));
     }
 
@@ -59,19 +62,19 @@ class ImagePreprocessorTest {
             {0x303030, 0x343434, 0x383838, 0x3C3C3C},
         });
         float[] expected = grey(0x0A, 0x12, 0x2A, 0x32);
-        assertArrayEquals(expected, preprocessor(2, ModelContract.Resize.BILINEAR, true, IDENTITY).preprocess(image));
-        assertArrayEquals(expected, preprocessor(2, ModelContract.Resize.AREA, false, IDENTITY).preprocess(image));
+        assertArrayEquals(expected, preprocessor(2, Resize.BILINEAR, true, IDENTITY).preprocess(image));
+        assertArrayEquals(expected, preprocessor(2, Resize.AREA, false, IDENTITY).preprocess(image));
     }
 
     @Test
     void normalisesWithMeanAndStd() {
         BufferedImage image = rgb(new int[][] {{0xFF8000}});
-        ModelContract.Normalization clip = TestModelExporter.contract().image().normalization();
-        float[] out = preprocessor(1, ModelContract.Resize.BILINEAR, true, clip).preprocess(image);
+        Normalization clip = TestModelExporter.contract().image().normalization();
+        float[] out = preprocessor(1, Resize.BILINEAR, true, clip).preprocess(image);
         assertEquals((1.0 - 0.48145466) / 0.26862954, out[0], 1e-5);
         assertEquals((128 / 255.0 - 0.4578275) / 0.26130258, out[1], 1e-5);
         assertEquals((0 - 0.40821073) / 0.27577711, out[2], 1e-5);
-        float[] lit = preprocessor(1, ModelContract.Resize.BILINEAR, true, new ModelContract.Range(-1, 1))
+        float[] lit = preprocessor(1, Resize.BILINEAR, true, new Normalization.Range(-1, 1))
                 .preprocess(image);
         assertArrayEquals(new float[] {1f, 128 / 127.5f - 1, -1f}, lit, 1e-6f);
     }
@@ -82,11 +85,11 @@ class ImagePreprocessorTest {
         BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
         image.getRaster().setSample(0, 0, 0, 128);
         image.getRaster().setSample(1, 0, 0, 255);
-        assertArrayEquals(new float[] {128, 128, 128}, preprocessor(1, ModelContract.Resize.BILINEAR, true, IDENTITY)
+        assertArrayEquals(new float[] {128, 128, 128}, preprocessor(1, Resize.BILINEAR, true, IDENTITY)
                 .preprocess(crop(image, 0)));
         BufferedImage wide = new BufferedImage(1, 1, BufferedImage.TYPE_USHORT_GRAY);
         wide.getRaster().setSample(0, 0, 0, 65535);
-        assertArrayEquals(new float[] {255, 255, 255}, preprocessor(1, ModelContract.Resize.BILINEAR, true, IDENTITY)
+        assertArrayEquals(new float[] {255, 255, 255}, preprocessor(1, Resize.BILINEAR, true, IDENTITY)
                 .preprocess(wide));
     }
 
@@ -96,7 +99,7 @@ class ImagePreprocessorTest {
         image.setRGB(0, 0, 0x00FF0000); // fully transparent red
         image.setRGB(1, 0, 0x80FF0000); // half-transparent red
         image.setRGB(2, 0, 0xFFFF0000); // opaque red
-        ImagePreprocessor one = preprocessor(1, ModelContract.Resize.BILINEAR, true, IDENTITY);
+        ImagePreprocessor one = preprocessor(1, Resize.BILINEAR, true, IDENTITY);
         float half = 255 * (1 - 128 / 255f);
         assertArrayEquals(new float[] {255, 255, 255}, one.preprocess(crop(image, 0)));
         assertArrayEquals(new float[] {255, half, half}, one.preprocess(crop(image, 1)), 1e-4f);
@@ -116,10 +119,10 @@ class ImagePreprocessorTest {
     void writesIntoABatchAtAnOffset() {
         BufferedImage image = rgb(new int[][] {{0x010203}});
         float[] batch = new float[7];
-        preprocessor(1, ModelContract.Resize.BILINEAR, true, IDENTITY).preprocessInto(image, batch, 3);
+        preprocessor(1, Resize.BILINEAR, true, IDENTITY).preprocessInto(image, batch, 3);
         assertArrayEquals(new float[] {0, 0, 0, 1, 2, 3, 0}, batch);
         assertThrows(IndexOutOfBoundsException.class,
-                () -> preprocessor(1, ModelContract.Resize.BILINEAR, true, IDENTITY).preprocessInto(image, batch, 5));
+                () -> preprocessor(1, Resize.BILINEAR, true, IDENTITY).preprocessInto(image, batch, 5));
     }
 
     @Test
@@ -147,7 +150,7 @@ class ImagePreprocessorTest {
 
     @Test
     void anyImageBecomesSizeBySize() {
-        for (ModelContract.Resize resize : ModelContract.Resize.values()) {
+        for (Resize resize : Resize.values()) {
             ImagePreprocessor p = preprocessor(64, resize, true, IDENTITY);
             assertEquals(64 * 64 * 3, p.floatsPerImage());
             for (int[] wh : List.of(new int[] {640, 480}, new int[] {31, 97}, new int[] {1, 1})) {
@@ -163,10 +166,8 @@ class ImagePreprocessorTest {
     }
 
     private static ImagePreprocessor preprocessor(
-            int size, ModelContract.Resize resize, boolean centerCrop, ModelContract.Normalization normalization) {
-        return new ImagePreprocessor(
-                new ModelContract.ImageSpec("embed_images", "images", "embeddings", size, resize, centerCrop,
-                        normalization));
+            int size, Resize resize, boolean centerCrop, Normalization normalization) {
+        return new ImagePreprocessor(size, resize, centerCrop, normalization);
     }
 
     private static BufferedImage rgb(int[][] rows) {

@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.text;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,10 +27,12 @@ import java.util.Map;
  */
 public final class WordPieceTokenizer implements Tokenizer {
 
-    static final String PAD = "[PAD]";
-    static final String UNK = "[UNK]";
-    static final String CLS = "[CLS]";
-    static final String CONTINUATION = "##";
+    // Public for the test model's exporter, which writes a vocabulary this tokenizer reads.
+    public static final String PAD = "[PAD]";
+    public static final String UNK = "[UNK]";
+    public static final String CLS = "[CLS]";
+    /** Marks a word piece that continues the word before it. */
+    public static final String CONTINUATION = "##";
     // BERT's limit: longer "words" are noise (URLs, base64) and would cost quadratic time.
     private static final int MAX_WORD_CHARS = 100;
 
@@ -115,7 +117,7 @@ public final class WordPieceTokenizer implements Tokenizer {
      * @param lowerCase lower-case and strip accents
      * @return the words, in order
      */
-    static List<String> basicTokens(String text, boolean lowerCase) {
+    public static List<String> basicTokens(String text, boolean lowerCase) {
         String normalized = lowerCase ? stripAccents(text.toLowerCase(Locale.ROOT)) : text;
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();

@@ -1,4 +1,5 @@
-package io.hiertag.model;
+package io.hiertag.image;
+
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -30,7 +31,7 @@ import java.util.Arrays;
  *       An image already at the target size passes through unchanged. Values are clamped to 0..255 (bicubic can
  *       overshoot).
  *   <li><b>Crop.</b> The centre {@code size × size}; an odd excess leaves the extra pixel on the right/bottom.
- *   <li><b>Normalise.</b> {@code v · scale(c) + offset(c)} from {@link ModelContract.Normalization}.
+ *   <li><b>Normalise.</b> {@code v · scale(c) + offset(c)} from {@link Normalization}.
  * </ol>
  *
  * <p>Immutable and thread-safe.
@@ -40,19 +41,25 @@ public final class ImagePreprocessor {
     private static final double BACKGROUND = 255; // white
 
     private final int size;
-    private final ModelContract.Resize resize;
+    private final Resize resize;
     private final boolean centerCrop;
     private final float[] scale = new float[3];
     private final float[] offset = new float[3];
 
-    /** @param spec the image section of a model contract */
-    public ImagePreprocessor(ModelContract.ImageSpec spec) {
-        this.size = spec.size();
-        this.resize = spec.resize();
-        this.centerCrop = spec.centerCrop();
+    /**
+     * @param size the square side in pixels the model takes
+     * @param resize how to resample to {@code size}
+     * @param centerCrop true: scale the shorter side to {@code size} and crop the centre; false: scale both sides
+     *     to {@code size}, ignoring the aspect ratio
+     * @param normalization how pixel values become model inputs
+     */
+    public ImagePreprocessor(int size, Resize resize, boolean centerCrop, Normalization normalization) {
+        this.size = size;
+        this.resize = resize;
+        this.centerCrop = centerCrop;
         for (int c = 0; c < 3; c++) {
-            scale[c] = spec.normalization().scale(c);
-            offset[c] = spec.normalization().offset(c);
+            scale[c] = normalization.scale(c);
+            offset[c] = normalization.offset(c);
         }
     }
 
@@ -218,7 +225,7 @@ public final class ImagePreprocessor {
             int i = o + cropStart;
             int lo = Integer.MAX_VALUE;
             int hi = Integer.MIN_VALUE;
-            if (resize == ModelContract.Resize.AREA) {
+            if (resize == Resize.AREA) {
                 double start = i * ratio;
                 double end = (i + 1) * ratio;
                 for (int j = (int) Math.floor(start); j < end && j < in; j++) {
@@ -232,10 +239,10 @@ public final class ImagePreprocessor {
             } else {
                 double centre = (i + 0.5) * ratio - 0.5;
                 int base = (int) Math.floor(centre);
-                int from = resize == ModelContract.Resize.BILINEAR ? base : base - 1;
+                int from = resize == Resize.BILINEAR ? base : base - 1;
                 for (int j = Math.max(0, from); j < Math.min(in, from + stride); j++) {
                     double distance = Math.abs(centre - j);
-                    double w = resize == ModelContract.Resize.BILINEAR ? Math.max(0, 1 - distance) : keys(distance);
+                    double w = resize == Resize.BILINEAR ? Math.max(0, 1 - distance) : keys(distance);
                     if (w != 0) {
                         raw[j] = w;
                         lo = Math.min(lo, j);

@@ -1,4 +1,4 @@
-package io.hiertag.model;
+package io.hiertag.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,65 @@
+package io.hiertag.image;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * How 8-bit RGB pixel values {@code v} (0..255) map to model inputs: {@code v * scale(c) + offset(c)}. The JSON
+ * form is the model contract's {@code image.normalization}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Normalization.MeanStd.class, name = "mean-std"),
+    @JsonSubTypes.Type(value = Normalization.Range.class, name = "range")
+})
+public sealed interface Normalization permits Normalization.MeanStd, Normalization.Range {
+
+    /**
+     * @param channel 0 = red, 1 = green, 2 = blue
+     * @return the factor applied to the 0..255 value
+     */
+    float scale(int channel);
+
+    /**
+     * @param channel 0 = red, 1 = green, 2 = blue
+     * @return the term added after scaling
+     */
+    float offset(int channel);
+
+    /**
+     * {@code (v / 255 - mean[c]) / std[c]}, as CLIP does.
+     *
+     * @param mean per-channel mean of 0..1 values (red, green, blue)
+     * @param std per-channel standard deviation of 0..1 values
+     */
+    record MeanStd(List<Double> mean, List<Double> std) implements Normalization {
+        @Override
+        public float scale(int channel) {
+            return (float) (1.0 / (255.0 * std.get(channel)));
+        }
+
+        @Override
+        public float offset(int channel) {
+            return (float) (-mean.get(channel) / std.get(channel));
+        }
+    }
+
+    /**
+     * A linear map of 0..255 onto {@code [min, max]}, e.g. -1..1 as LiT does.
+     *
+     * @param min the value for 0
+     * @param max the value for 255
+     */
+    record Range(double min, double max) implements Normalization {
+        @Override
+        public float scale(int channel) {
+            return (float) ((max - min) / 255.0);
+        }
+
+        @Override
+        public float offset(int channel) {
+            return (float) min;
+        }
+    }
+}
