@@ -14,7 +14,7 @@ import java.util.Map;
 /** Inputs made from the photos exactly as the pipeline sees them: ImageEvents, and batch-buffer records. */
 final class BenchInputs {
 
-    static final String TOPIC = new Topics("bench.").images();
+    static final String TOPIC = new Topics("bench.").images().name();
 
     private BenchInputs() {
     }

@@ -2,19 +2,15 @@ package io.hiertag.bench;
 
 import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
-import io.hiertag.kafka.KafkaConnection;
-import io.hiertag.labels.LabelSet;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImagePreprocessor;
-import io.hiertag.testmodel.TestModelFolders;
+import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.labels.LabelSet;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.tagging.TaggingEngine;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.testmodel.TestModelVariant;
-import io.hiertag.streams.BatchOutcome;
-import io.hiertag.streams.ImageBatchTagger;
 import io.hiertag.zeroshot.EncodingProgress;
-import io.hiertag.zeroshot.LabelSetModel;
-import io.hiertag.zeroshot.LabelSetModels;
-import io.hiertag.zeroshot.TextEmbeddingCache;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -82,47 +78,31 @@ public final class BenchRunner {
             StageCosts.Result stages, boolean flip) {}
 
     private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
-        try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model, config.device())) {
-            Map<String, LabelSetModel> labelSets = LabelSetModels.load(config.labelSets(),
-                    config.hierarchyOptions(), labelSetOptions(config), encoder.modelId(), encoder::embedTexts,
-                    new TextEmbeddingCache(config.cacheDir()), encoder::bankScoring, EncodingProgress.NONE);
-            try {
-                ImagePreprocessor preprocessor = encoder.contract().image().preprocessor();
-                ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
-                float[] pixels = new float[photos.count() * preprocessor.floatsPerImage()];
-                for (int p = 0; p < photos.count(); p++) {
-                    preprocessor.preprocessInto(decoder.decode(photos.get(p)), pixels,
-                            p * preprocessor.floatsPerImage());
-                }
-                step("(a) image tower alone at batch sizes " + options.forwardBatches());
-                int largest = Math.max(options.batchSize(),
-                        options.forwardBatches().stream().mapToInt(Integer::intValue).max().orElse(1));
-                ModelLimit modelLimit = new ModelLimit(encoder, pixels, photos.count(), largest);
-                List<ModelLimit.Rate> limit = modelLimit.sweep(options.forwardBatches(), options.forwardBudget());
-                try (ImageBatchTagger tagger = ImageBatchTagger.create(config, encoder, labelSets)) {
-                    // (h) first: it also brings decoding and preprocessing up to speed in the JIT before (b).
-                    step("(h) stage costs and (d) rescoring");
-                    BatchOutcome sample = tagger.tag(BenchInputs.pending(photos, 1)).get(0);
-                    TagResult tag = sample.tag() != null ? sample.tag() : sample.uncertain().firstPassTag();
-                    StageCosts.Result stages = new StageCosts(photos, encoder, options.stageRepeats()).measure(
-                            labelSets.get(LabelSet.IMAGENET_1K), config.consistencyRule(),
-                            config.rescoringEnsemble(), options.batchSize(), options.rescoreCalls(), tag,
-                            work.resolve("rocksdb"));
-                    step("(b) first pass without Kafka, " + options.firstPassImages()
-                            + " images, interleaved with (a)");
-                    FirstPassThroughput.Result firstPass = FirstPassThroughput.measure(tagger, modelLimit,
-                            BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
-                    return new InProcess(encoder.modelId(), limit, firstPass, stages,
-                            config.consistencyRule().flip());
-                }
-            } finally {
-                labelSets.values().forEach(LabelSetModel::close);
+        try (TaggingEngine engine = TaggingEngine.open(config, model, EncodingProgress.NONE)) {
+            SavedModelDualEncoder encoder = engine.encoder();
+            ImagePreprocessor preprocessor = encoder.contract().image().preprocessor();
+            ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
+            float[] pixels = new float[photos.count() * preprocessor.floatsPerImage()];
+            for (int p = 0; p < photos.count(); p++) {
+                preprocessor.preprocessInto(decoder.decode(photos.get(p)), pixels, p * preprocessor.floatsPerImage());
             }
+            step("(a) image tower alone at batch sizes " + options.forwardBatches());
+            int largest = Math.max(options.batchSize(),
+                    options.forwardBatches().stream().mapToInt(Integer::intValue).max().orElse(1));
+            ModelLimit modelLimit = new ModelLimit(encoder, pixels, photos.count(), largest);
+            List<ModelLimit.Rate> limit = modelLimit.sweep(options.forwardBatches(), options.forwardBudget());
+            // (h) first: it also brings decoding and preprocessing up to speed in the JIT before (b).
+            step("(h) stage costs and (d) rescoring");
+            TagResult tag = engine.firstPass().tag(List.of(BenchInputs.event("photo-0", photos.get(0)))).get(0).tag();
+            StageCosts.Result stages = new StageCosts(photos, engine, options.stageRepeats()).measure(
+                    engine.labelSets().get(LabelSet.IMAGENET_1K), config.consistencyRule(),
+                    config.rescoringEnsemble(), options.batchSize(), options.rescoreCalls(), tag,
+                    work.resolve("rocksdb"));
+            step("(b) first pass without Kafka, " + options.firstPassImages() + " images, interleaved with (a)");
+            FirstPassThroughput.Result firstPass = FirstPassThroughput.measure(engine.firstPass(), modelLimit,
+                    BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
+            return new InProcess(encoder.modelId(), limit, firstPass, stages, config.consistencyRule().flip());
         }
-    }
-
-    private static LabelSetModel.Options labelSetOptions(HiertagConfig config) {
-        return new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble());
     }
 
     /** The application's settings for one phase: its own topics, application id and state; one shared cache. */

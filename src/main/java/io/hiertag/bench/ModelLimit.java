@@ -1,6 +1,5 @@
 package io.hiertag.bench;
 
-import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.model.SavedModelDualEncoder;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -52,8 +52,8 @@ final class PipelineRun implements AutoCloseable {
         this.app = app;
         this.photos = photos;
         Topics topics = new Topics(config.topicPrefix());
-        this.tags = new TopicReader(config, bootstrap, topics.tags(), false);
-        this.deadLetters = new TopicReader(config, bootstrap, topics.deadLetters(), false);
+        this.tags = new TopicReader(config, bootstrap, topics.tags().name(), false);
+        this.deadLetters = new TopicReader(config, bootstrap, topics.deadLetters().name(), false);
         this.publisher = new ImagePublisher(config, bootstrap);
         publisher.publish(BenchInputs.event("first", photos.get(0)));
         publisher.flush();

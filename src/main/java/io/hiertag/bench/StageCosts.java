@@ -3,20 +3,24 @@ package io.hiertag.bench;
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.TagResult;
-import io.hiertag.kafka.Topics;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.image.InvalidImageException;
-import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.kafka.Topics;
+import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.RejectedInputException;
+import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.zeroshot.BankScoring;
 import io.hiertag.zeroshot.BlockScores;
 import io.hiertag.zeroshot.ConsistencyRule;
 import io.hiertag.zeroshot.FirstPass;
 import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.Vectors;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,15 +52,15 @@ final class StageCosts {
     }
 
     private final BenchPhotos photos;
-    private final SavedModelDualEncoder encoder;
+    private final TaggingEngine engine;
     private final ImagePreprocessor preprocessor;
     private final ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
     private final int repeats;
 
-    StageCosts(BenchPhotos photos, SavedModelDualEncoder encoder, int repeats) {
+    StageCosts(BenchPhotos photos, TaggingEngine engine, int repeats) {
         this.photos = photos;
-        this.encoder = encoder;
-        this.preprocessor = encoder.contract().image().preprocessor();
+        this.engine = engine;
+        this.preprocessor = engine.encoder().contract().image().preprocessor();
         this.repeats = repeats;
     }
 
@@ -67,24 +71,19 @@ final class StageCosts {
         stages.put(DECODE, decode());
         stages.put(RESIZE_CROP, resizeAndCrop(rule.flip()));
 
-        // Embeddings of the photos (and flips) once; the heads and rescoring are then timed on them.
-        int perImage = preprocessor.floatsPerImage();
-        float[] pixels = new float[2 * batch * perImage];
+        // Embeddings of the photos (and flips) once, as the first pass makes them; the heads and rescoring are
+        // then timed on them.
+        List<byte[]> inputs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            preprocessor.preprocessInto(decoder.decode(photos.get(i)), pixels, i * perImage);
-            ImagePreprocessor.flipHorizontally(pixels, i * perImage, pixels, (batch + i) * perImage,
-                    preprocessor.size());
+            inputs.add(photos.get(i));
         }
-        float[][] embeddings = encoder.embedImages(pixels, 2 * batch);
-        int d = encoder.embeddingSize();
-        float[] images = new float[batch * d];
-        float[] flipped = new float[batch * d];
-        for (int i = 0; i < batch; i++) {
-            System.arraycopy(embeddings[i], 0, images, i * d, d);
-            System.arraycopy(embeddings[batch + i], 0, flipped, i * d, d);
-        }
+        List<BatchEmbedder.Embedded<byte[]>> embedded = engine.embedder().embed(inputs, photoSource());
+        List<float[]> embeddings = embedded.stream().map(BatchEmbedder.Embedded::embedding).toList();
+        float[] images = Vectors.flatten(embeddings);
+        float[] flipped = rule.flip()
+                ? Vectors.flatten(embedded.stream().map(BatchEmbedder.Embedded::flippedEmbedding).toList()) : null;
         List<FirstPassResult> results;
-        try (TimedScoring scoring = new TimedScoring(encoder.bankScoring(model.bank()))) {
+        try (TimedScoring scoring = new TimedScoring(engine.encoder().bankScoring(model.bank()))) {
             FirstPass firstPass = new FirstPass(model.bank(), scoring, rule, ensemble);
             firstPass.classify(images, flipped, batch);
             double[] heads = new double[Math.max(3, repeats / batch)];
@@ -93,7 +92,7 @@ final class StageCosts {
             for (int r = 0; r < heads.length; r++) {
                 scoring.nanos = 0;
                 long t0 = System.nanoTime();
-                last = firstPass.classify(images, rule.flip() ? flipped : null, batch);
+                last = firstPass.classify(images, flipped, batch);
                 long total = System.nanoTime() - t0;
                 heads[r] = scoring.nanos / 1e3 / batch;
                 rest[r] = (total - scoring.nanos) / 1e3 / batch;
@@ -106,6 +105,25 @@ final class StageCosts {
         stages.put(RESCORING, rescore.p50());
         stages.put(BATCH_BUFFER, batchBuffer(scratch));
         return new Result(stages, rescore);
+    }
+
+    /** The photos' bytes, decoded without limits, as the batch embedder reads them. */
+    private BatchEmbedder.ImageSource<byte[]> photoSource() {
+        return new BatchEmbedder.ImageSource<>() {
+            @Override
+            public BufferedImage load(byte[] photo) throws RejectedInputException {
+                try {
+                    return decoder.decode(photo);
+                } catch (InvalidImageException e) {
+                    throw RejectedInputException.of(e, null);
+                }
+            }
+
+            @Override
+            public String name(byte[] photo) {
+                return "a bench photo";
+            }
+        };
     }
 
     /** The ImageEvent is read twice (validate, then the first pass) and the tag written once. */
@@ -155,16 +173,16 @@ final class StageCosts {
         return Percentiles.of(micros).p50();
     }
 
-    private static Percentiles rescore(LabelSetModel model, float[][] embeddings, List<FirstPassResult> results,
+    private static Percentiles rescore(LabelSetModel model, List<float[]> embeddings, List<FirstPassResult> results,
             int calls) {
         int n = results.size();
         for (int i = 0; i < Math.min(calls, 200); i++) {
-            model.rescorer().rescore(embeddings[i % n], results.get(i % n).topClasses());
+            model.rescorer().rescore(embeddings.get(i % n), results.get(i % n).topClasses());
         }
         double[] micros = new double[calls];
         for (int i = 0; i < calls; i++) {
             long t0 = System.nanoTime();
-            model.rescorer().rescore(embeddings[i % n], results.get(i % n).topClasses());
+            model.rescorer().rescore(embeddings.get(i % n), results.get(i % n).topClasses());
             micros[i] = (System.nanoTime() - t0) / 1e3;
         }
         return Percentiles.of(micros);

@@ -38,6 +38,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 180;
 
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the sample images, to show the same ones "
+            + "again (default: the clock, new images each run).")
+    Long seed;
+
     @Override
     public Integer call() throws Exception {
         long start = System.nanoTime();
@@ -51,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
                 HiertagConfig.APPLICATION_ID, "hiertag-demo", HiertagConfig.BATCH_SIZE, "8"));
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "/";
         Topics topics = new Topics(config.topicPrefix());
-        List<DemoInputs.Input> inputs = DemoInputs.create(System.currentTimeMillis(), images,
+        List<DemoInputs.Input> inputs = DemoInputs.create(seed != null ? seed : System.currentTimeMillis(), images,
                 LabelSet.IMAGENET_1K);
         Set<String> waiting = new HashSet<>();
         inputs.forEach(i -> waiting.add(runId + i.name()));
@@ -79,8 +83,8 @@ final class DemoCommand implements Callable<Integer> {
                 publisher.flush();
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-            try (TopicReader tags = new TopicReader(config, kafka.bootstrapServers(), topics.tags(), false);
-                 TopicReader dead = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters(), false)) {
+            try (TopicReader tags = new TopicReader(config, kafka.bootstrapServers(), topics.tags().name(), false);
+                 TopicReader dead = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters().name(), false)) {
                 while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                     tags.poll(Duration.ofMillis(200), r -> {
                         TagResult t = Topics.TAG_RESULT.deserializer().deserialize(r.topic(), r.value());

@@ -1,7 +1,7 @@
 package io.hiertag.cli;
 
-import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.testmodel.TestModelExporter;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.testmodel.TestModelVariant;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -32,19 +32,19 @@ final class RecordFormatter {
 
     /** The line to print once above the records of {@code topic}, if its records form a table. */
     Optional<String> header(String topic) {
-        return topic.equals(topics.metrics()) ? Optional.of(metricsHeader()) : Optional.empty();
+        return topic.equals(topics.metrics().name()) ? Optional.of(metricsHeader()) : Optional.empty();
     }
 
     /** Formats a raw record of a known topic; other topics and undecodable values are shown as sizes. */
     String format(String topic, byte[] key, byte[] value) {
         try {
-            if (topic.equals(topics.tags())) {
+            if (topic.equals(topics.tags().name())) {
                 return tag(Topics.TAG_RESULT.deserializer().deserialize(topic, value));
             }
-            if (topic.equals(topics.deadLetters())) {
+            if (topic.equals(topics.deadLetters().name())) {
                 return deadLetter(Topics.DEAD_LETTER.deserializer().deserialize(topic, value), key);
             }
-            if (topic.equals(topics.metrics())) {
+            if (topic.equals(topics.metrics().name())) {
                 return metrics(Topics.RESCUE_METRICS.deserializer().deserialize(topic, value));
             }
         } catch (RuntimeException e) {

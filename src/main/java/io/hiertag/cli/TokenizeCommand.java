@@ -1,7 +1,7 @@
 package io.hiertag.cli;
 
-import io.hiertag.text.ClipBpeTokenizer;
 import io.hiertag.model.ModelContract;
+import io.hiertag.text.ClipBpeTokenizer;
 import io.hiertag.text.Tokenizer;
 import io.hiertag.text.WordPieceTokenizer;
 import java.io.BufferedReader;

@@ -1,7 +1,7 @@
 package io.hiertag.config;
 
-import io.hiertag.labels.HierarchyPrompts;
 import io.hiertag.image.ImageDecoder;
+import io.hiertag.labels.HierarchyPrompts;
 import io.hiertag.model.ModelDevice;
 import io.hiertag.zeroshot.ConsistencyRule;
 import java.io.IOException;

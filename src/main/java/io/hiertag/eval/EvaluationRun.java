@@ -2,8 +2,9 @@ package io.hiertag.eval;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.labels.WordNetHierarchy;
-import io.hiertag.image.ImageDecoder;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.zeroshot.ConsistencyRule;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -58,10 +59,10 @@ public final class EvaluationRun {
                     config.hierarchyOptions(), new LabelSetModel.Options(rule, false), encoder.modelId(),
                     encoder::embedTexts, cache, encoder::bankScoring, textProgress);
                     LabelSetModel ensemble = name.withOptions(new LabelSetModel.Options(rule, true),
-                            encoder::embedTexts, cache, textProgress)) {
-                Evaluator evaluator = new Evaluator(encoder,
-                        new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats()),
-                        name, ensemble, rule.flip(), config.batchSize());
+                            encoder::embedTexts, cache, textProgress);
+                    BatchEmbedder embedder = new BatchEmbedder(encoder, rule.flip())) {
+                Evaluator evaluator = new Evaluator(embedder, TaggingEngine.imageDecoder(config), name, ensemble,
+                        config.batchSize());
                 LOG.info("Evaluating {} images on {} with {}", entries.size(), options.labelSet(), encoder.modelId());
                 long imagesStart = System.nanoTime();
                 Evaluator.Result result = evaluator.evaluate(entries, imageProgress, options.dumpDir() != null);

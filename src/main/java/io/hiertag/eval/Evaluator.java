@@ -1,11 +1,12 @@
 package io.hiertag.eval;
 
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.InvalidImageException;
 import io.hiertag.labels.LabelClass;
 import io.hiertag.labels.PromptTemplates;
-import io.hiertag.image.ImageDecoder;
-import io.hiertag.image.ImagePreprocessor;
-import io.hiertag.image.InvalidImageException;
-import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.RejectedInputException;
+import io.hiertag.tagging.RejectionReason;
 import io.hiertag.zeroshot.ClassifierBank;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.FirstPass;
@@ -13,20 +14,17 @@ import io.hiertag.zeroshot.FirstPassResult;
 import io.hiertag.zeroshot.LabelSetModel;
 import io.hiertag.zeroshot.TopK;
 import io.hiertag.zeroshot.Vectors;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
- * Runs the method on labelled images exactly as the stream does (same decoder and limits, same preprocessing,
- * image tower on [images; flips], same {@link FirstPass} and rescorer) and keeps every decision per image, for
- * both the class-name and the all-template variant. Images are decoded and preprocessed in parallel, embedded in
- * batches.
+ * Runs the method on labelled images exactly as the stream does (same decoder and limits, the stream's own
+ * {@link BatchEmbedder}, same {@link FirstPass} and rescorer) and keeps every decision per image, for both the
+ * class-name and the all-template variant.
  */
 public final class Evaluator {
 
@@ -46,28 +44,25 @@ public final class Evaluator {
             float[] flippedEmbeddings) {
     }
 
-    private final SavedModelDualEncoder encoder;
+    private final BatchEmbedder embedder;
     private final ImageDecoder decoder;
-    private final ImagePreprocessor preprocessor;
     private final LabelSetModel nameVariant;
     private final LabelSetModel ensembleVariant;
-    private final boolean flip;
     private final int batchSize;
     private final int photoBlock;
 
     /**
+     * @param embedder the stream's batch embedder, with the flip check on or off as the consistency rule says
+     *     (both variants must agree)
      * @param nameVariant the method with class-name candidates and plain hierarchy strings
      * @param ensembleVariant the same label set with all-template candidates and template-averaged strings
-     * @param flip whether the consistency rule has the flip check (both variants must agree)
      */
-    public Evaluator(SavedModelDualEncoder encoder, ImageDecoder decoder, LabelSetModel nameVariant,
-            LabelSetModel ensembleVariant, boolean flip, int batchSize) {
-        this.encoder = encoder;
+    public Evaluator(BatchEmbedder embedder, ImageDecoder decoder, LabelSetModel nameVariant,
+            LabelSetModel ensembleVariant, int batchSize) {
+        this.embedder = embedder;
         this.decoder = decoder;
-        this.preprocessor = encoder.contract().image().preprocessor();
         this.nameVariant = nameVariant;
         this.ensembleVariant = ensembleVariant;
-        this.flip = flip;
         this.batchSize = batchSize;
         int photo = PromptTemplates.clipImagenet().indexOf(PHOTO_TEMPLATE);
         if (photo < 0) {
@@ -85,92 +80,81 @@ public final class Evaluator {
         progress.update("images", 0, entries.size());
         for (int start = 0; start < entries.size(); start += batchSize) {
             List<LabelledImages.Entry> batch = entries.subList(start, Math.min(entries.size(), start + batchSize));
-            Prepared[] prepared = prepare(batch);
-            List<Prepared> ok = new ArrayList<>(batch.size());
-            for (Prepared p : prepared) {
-                if (p.skip != null) {
-                    skips.add(p.skip);
+            List<Labelled> labelled = new ArrayList<>(batch.size());
+            for (LabelledImages.Entry entry : batch) {
+                Optional<LabelClass> truth = nameVariant.labels().find(entry.label());
+                if (truth.isPresent()) {
+                    labelled.add(new Labelled(entry, truth.get().index()));
                 } else {
-                    ok.add(p);
+                    skips.add(new EvaluationReport.Skip(entry.path().toString(), "label \"" + entry.label()
+                            + "\" is not in label set " + nameVariant.labels().name()));
                 }
             }
-            if (!ok.isEmpty()) {
-                float[][] embedded = embed(ok);
-                int k = ok.size();
-                outcomes.addAll(decide(ok, embedded));
-                if (keepEmbeddings) {
-                    for (int i = 0; i < k; i++) {
-                        kept.add(embedded[i]);
-                        if (flip) {
-                            keptFlipped.add(embedded[k + i]);
+            List<BatchEmbedder.Embedded<Labelled>> embedded = embedder.embed(labelled, files);
+            List<BatchEmbedder.Embedded<Labelled>> ok = new ArrayList<>(embedded.size());
+            for (BatchEmbedder.Embedded<Labelled> e : embedded) {
+                if (e.refused()) {
+                    skips.add(new EvaluationReport.Skip(e.item().path(), e.rejection().errorType() + ": "
+                            + e.rejection().getMessage()));
+                } else {
+                    ok.add(e);
+                    if (keepEmbeddings) {
+                        kept.add(e.embedding());
+                        if (embedder.flip()) {
+                            keptFlipped.add(e.flippedEmbedding());
                         }
                     }
                 }
             }
+            if (!ok.isEmpty()) {
+                outcomes.addAll(decide(ok));
+            }
             progress.update("images", start + batch.size(), entries.size());
         }
         return new Result(outcomes, skips, keepEmbeddings ? Vectors.flatten(kept) : null,
-                keepEmbeddings && flip ? Vectors.flatten(keptFlipped) : null);
+                keepEmbeddings && embedder.flip() ? Vectors.flatten(keptFlipped) : null);
     }
 
-    /** Reads, resolves the label, decodes and preprocesses each image of a batch, in parallel. */
-    private Prepared[] prepare(List<LabelledImages.Entry> batch) {
-        Prepared[] out = new Prepared[batch.size()];
-        IntStream.range(0, batch.size()).parallel().forEach(i -> out[i] = prepare(batch.get(i)));
-        return out;
-    }
-
-    private Prepared prepare(LabelledImages.Entry entry) {
-        String path = entry.path().toString();
-        Optional<LabelClass> truth = nameVariant.labels().find(entry.label());
-        if (truth.isEmpty()) {
-            return Prepared.skipped(path, "label \"" + entry.label() + "\" is not in label set "
-                    + nameVariant.labels().name());
-        }
-        try {
-            byte[] bytes = Files.readAllBytes(entry.path());
-            return new Prepared(path, truth.get().index(), preprocessor.preprocess(decoder.decode(bytes)), null);
-        } catch (IOException e) {
-            return Prepared.skipped(path, "cannot read: " + e.getMessage());
-        } catch (InvalidImageException e) {
-            return Prepared.skipped(path, e.errorType() + ": " + e.getMessage());
-        }
-    }
-
-    /** The image tower on [images; flipped images], as the stream calls it. */
-    private float[][] embed(List<Prepared> items) {
-        int k = items.size();
-        int per = preprocessor.floatsPerImage();
-        float[] input = new float[(flip ? 2 * k : k) * per];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(items.get(i).pixels, 0, input, i * per, per);
-            if (flip) {
-                ImagePreprocessor.flipHorizontally(items.get(i).pixels, 0, input, (k + i) * per,
-                        preprocessor.size());
+    /** Reads and decodes an image file within the stream's limits, on the embedder's decoding threads. */
+    private final BatchEmbedder.ImageSource<Labelled> files = new BatchEmbedder.ImageSource<>() {
+        @Override
+        public BufferedImage load(Labelled item) throws RejectedInputException {
+            try {
+                return decoder.decode(Files.readAllBytes(item.entry().path()));
+            } catch (IOException e) {
+                throw new RejectedInputException(RejectionReason.FETCH_FAILED, "cannot read: " + e.getMessage(),
+                        null);
+            } catch (InvalidImageException e) {
+                throw RejectedInputException.of(e, null);
             }
         }
-        return encoder.embedImages(input, flip ? 2 * k : k);
-    }
 
-    private List<ImageOutcome> decide(List<Prepared> items, float[][] embedded) {
+        @Override
+        public String name(Labelled item) {
+            return item.path();
+        }
+    };
+
+    private List<ImageOutcome> decide(List<BatchEmbedder.Embedded<Labelled>> items) {
         int k = items.size();
-        List<float[]> rows = Arrays.asList(embedded);
-        float[] images = Vectors.flatten(rows.subList(0, k));
-        float[] flipped = flip ? Vectors.flatten(rows.subList(k, 2 * k)) : null;
+        float[] images = Vectors.flatten(items.stream().map(BatchEmbedder.Embedded::embedding).toList());
+        float[] flipped = embedder.flip()
+                ? Vectors.flatten(items.stream().map(BatchEmbedder.Embedded::flippedEmbedding).toList()) : null;
         List<FirstPassResult> names = nameVariant.firstPass().classify(images, flipped, k);
         List<FirstPassResult> ensembles = ensembleVariant.firstPass().classify(images, flipped, k);
         ClassifierBank bank = nameVariant.bank();
         List<ImageOutcome> out = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
-            float[] unit = Vectors.normalized(embedded[i]);
+            float[] embedding = items.get(i).embedding();
+            float[] unit = Vectors.normalized(embedding);
             FirstPassResult name = names.get(i);
             FirstPassResult ensemble = ensembles.get(i);
             boolean uncertain = name.consistency().uncertain();
-            out.add(new ImageOutcome(items.get(i).path, items.get(i).truth, name, ensemble,
+            out.add(new ImageOutcome(items.get(i).item().path(), items.get(i).item().truth(), name, ensemble,
                     TopK.of(bank.logits(photoBlock, unit), FirstPass.CANDIDATES),
                     maxSoftmax(bank.logits(ClassifierBank.NAME, unit)),
-                    uncertain ? nameVariant.rescorer().rescore(embedded[i], name.topClasses()) : null,
-                    uncertain ? ensembleVariant.rescorer().rescore(embedded[i], ensemble.topClasses()) : null));
+                    uncertain ? nameVariant.rescorer().rescore(embedding, name.topClasses()) : null,
+                    uncertain ? ensembleVariant.rescorer().rescore(embedding, ensemble.topClasses()) : null));
         }
         return out;
     }
@@ -188,10 +172,10 @@ public final class Evaluator {
         return 1 / sum;
     }
 
-    /** One input after reading: its preprocessed pixels, or why it was skipped. */
-    private record Prepared(String path, int truth, float[] pixels, EvaluationReport.Skip skip) {
-        static Prepared skipped(String path, String reason) {
-            return new Prepared(path, -1, null, new EvaluationReport.Skip(path, reason));
+    /** An input whose label is in the label set, with the label's index. */
+    private record Labelled(LabelledImages.Entry entry, int truth) {
+        String path() {
+            return entry.path().toString();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.hiertag.image;
 
+import io.hiertag.image.InvalidImageException.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,11 +47,11 @@ public final class ImageDecoder {
                 long w = reader.getWidth(0);
                 long h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) {
-                    throw new InvalidImageException("UNREADABLE_IMAGE", "the " + format + " header gives an empty "
+                    throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the " + format + " header gives an empty "
                             + w + "x" + h + " image");
                 }
                 if (w * h > maxPixels) {
-                    throw new InvalidImageException("TOO_MANY_PIXELS", "the " + format + " header claims " + w + "x"
+                    throw new InvalidImageException(Reason.TOO_MANY_PIXELS, "the " + format + " header claims " + w + "x"
                             + h + " = " + (w * h) + " pixels, over the limit of " + maxPixels
                             + " (setting input.max-pixels); resize the image before publishing");
                 }
@@ -59,10 +60,10 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage img = reader.read(0);
                 if (img == null) {
-                    throw new InvalidImageException("UNREADABLE_IMAGE", "the " + format + " decoder returned no image");
+                    throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the " + format + " decoder returned no image");
                 }
                 if (!warnings.isEmpty()) {
-                    throw new InvalidImageException("UNREADABLE_IMAGE", "the " + format + " image is damaged ("
+                    throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the " + format + " image is damaged ("
                             + String.join("; ", warnings) + "); the file is truncated or corrupt");
                 }
                 return format == Format.JPEG ? ExifOrientation.apply(img, ExifOrientation.read(bytes)) : img;
@@ -70,7 +71,7 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException("UNREADABLE_IMAGE", "the bytes start like a " + format
+            throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the bytes start like a " + format
                     + " image but cannot be decoded (" + describe(e) + "); the file is truncated or corrupt");
         }
     }
@@ -78,19 +79,19 @@ public final class ImageDecoder {
     /** Checks size and format from the bytes alone; cheap enough to run before buffering. */
     public Format check(byte[] bytes) throws InvalidImageException {
         if (bytes == null || bytes.length == 0) {
-            throw new InvalidImageException("EMPTY_IMAGE", "the image has no bytes");
+            throw new InvalidImageException(Reason.EMPTY_IMAGE, "the image has no bytes");
         }
         if (bytes.length > maxBytes) {
-            throw new InvalidImageException("TOO_LARGE", "the image has " + bytes.length
+            throw new InvalidImageException(Reason.TOO_LARGE, "the image has " + bytes.length
                     + " bytes, over the limit of " + maxBytes + " (setting input.max-bytes)");
         }
         Format f = sniff(bytes);
         if (f == null) {
-            throw new InvalidImageException("UNSUPPORTED_FORMAT", "the bytes are not a JPEG or PNG image (first bytes "
+            throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT, "the bytes are not a JPEG or PNG image (first bytes "
                     + hex(bytes, 8) + ")");
         }
         if (!allowed.contains(f)) {
-            throw new InvalidImageException("UNSUPPORTED_FORMAT", "the image is a " + f + ", not one of the allowed "
+            throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT, "the image is a " + f + ", not one of the allowed "
                     + "formats " + allowed + " (setting input.formats)");
         }
         return f;
@@ -110,7 +111,7 @@ public final class ImageDecoder {
     private static ImageReader readerFor(Format format, ImageInputStream in) throws InvalidImageException {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
         if (!readers.hasNext() || in == null) {
-            throw new InvalidImageException("UNSUPPORTED_FORMAT", "no " + format + " decoder is available");
+            throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT, "no " + format + " decoder is available");
         }
         return readers.next();
     }

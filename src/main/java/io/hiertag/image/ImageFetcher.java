@@ -1,5 +1,6 @@
 package io.hiertag.image;
 
+import io.hiertag.image.InvalidImageException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -83,7 +84,7 @@ public final class ImageFetcher {
         try {
             real = p.toRealPath();
         } catch (IOException e) {
-            throw new InvalidImageException("FETCH_FAILED", "cannot read " + uri + ": " + e);
+            throw new InvalidImageException(Reason.FETCH_FAILED, "cannot read " + uri + ": " + e);
         }
         // Checked again on the resolved path: a link inside an allowed folder may point outside it.
         if (allowedDirs.stream().noneMatch(real::startsWith)) {
@@ -92,7 +93,7 @@ public final class ImageFetcher {
         try (InputStream in = Files.newInputStream(real)) {
             return readLimited(uri, in);
         } catch (IOException e) {
-            throw new InvalidImageException("FETCH_FAILED", "cannot read " + uri + ": " + e);
+            throw new InvalidImageException(Reason.FETCH_FAILED, "cannot read " + uri + ": " + e);
         }
     }
 
@@ -102,22 +103,22 @@ public final class ImageFetcher {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new InvalidImageException("FETCH_FAILED", uri + " answered HTTP " + response.statusCode());
+                    throw new InvalidImageException(Reason.FETCH_FAILED, uri + " answered HTTP " + response.statusCode());
                 }
                 return readLimited(uri, in);
             }
         } catch (IOException e) {
-            throw new InvalidImageException("FETCH_FAILED", "cannot fetch " + uri + ": " + e);
+            throw new InvalidImageException(Reason.FETCH_FAILED, "cannot fetch " + uri + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InvalidImageException("FETCH_FAILED", "interrupted while fetching " + uri);
+            throw new InvalidImageException(Reason.FETCH_FAILED, "interrupted while fetching " + uri);
         }
     }
 
     private byte[] readLimited(String uri, InputStream in) throws IOException, InvalidImageException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
         if (bytes.length > maxBytes) {
-            throw new InvalidImageException("TOO_LARGE", uri + " holds more than " + maxBytes
+            throw new InvalidImageException(Reason.TOO_LARGE, uri + " holds more than " + maxBytes
                     + " bytes (setting input.max-bytes)");
         }
         return bytes;
@@ -127,7 +128,7 @@ public final class ImageFetcher {
         try {
             return new URI(uri);
         } catch (URISyntaxException e) {
-            throw new InvalidImageException("URI_NOT_ALLOWED", "'" + uri + "' is not a valid URI: " + e.getMessage());
+            throw new InvalidImageException(Reason.URI_NOT_ALLOWED, "'" + uri + "' is not a valid URI: " + e.getMessage());
         }
     }
 
@@ -140,7 +141,7 @@ public final class ImageFetcher {
     }
 
     private static InvalidImageException notAllowed(String uri, String why) {
-        return new InvalidImageException("URI_NOT_ALLOWED", "uri " + uri + " refused: " + why);
+        return new InvalidImageException(Reason.URI_NOT_ALLOWED, "uri " + uri + " refused: " + why);
     }
 
     private static Path realPath(Path p) {

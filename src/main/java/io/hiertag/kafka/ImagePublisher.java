@@ -21,7 +21,7 @@ public final class ImagePublisher implements AutoCloseable {
     public ImagePublisher(HiertagConfig config, String bootstrapServers) {
         this.producer = new KafkaProducer<>(KafkaClients.producer(config, bootstrapServers), new StringSerializer(),
                 new ByteArraySerializer());
-        this.topic = new Topics(config.topicPrefix()).images();
+        this.topic = new Topics(config.topicPrefix()).images().name();
     }
 
     public static ImageEvent event(String id, byte[] image, String labelSet, String groundTruth,

@@ -7,10 +7,12 @@ import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.RescueMetrics;
 import io.hiertag.avro.TagResult;
 import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The application's topics and the one serde of each value type, so no topic name is a loose string and no serde
- * is built twice.
+ * The application's topics with the serdes of their keys and values, and the one serde of each value type, so no
+ * topic name is a loose string and no serde is built twice.
  */
 public final class Topics {
 
@@ -21,6 +23,12 @@ public final class Topics {
     public static final AvroSerde<PendingImage> PENDING_IMAGE = AvroSerde.of(PendingImage.class);
     public static final AvroSerde<MetricsAccumulator> METRICS_ACCUMULATOR = AvroSerde.of(MetricsAccumulator.class);
 
+    /**
+     * One topic: its name and the serdes of its key and value, so that every reader and writer of the topic
+     * uses the same ones.
+     */
+    public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde) {}
+
     private final String prefix;
 
     public Topics(String prefix) {
@@ -28,26 +36,27 @@ public final class Topics {
     }
 
     /** Input: key image id, value {@link ImageEvent}. */
-    public String images() {
-        return prefix + "images";
+    public Topic<String, ImageEvent> images() {
+        return new Topic<>(prefix + "images", Serdes.String(), IMAGE_EVENT);
     }
 
     /** Output: key image id, value {@link TagResult}. */
-    public String tags() {
-        return prefix + "tags";
+    public Topic<String, TagResult> tags() {
+        return new Topic<>(prefix + "tags", Serdes.String(), TAG_RESULT);
     }
 
-    /** Output: key the input's original key, value {@link DeadLetter}. */
-    public String deadLetters() {
-        return prefix + "dead-letters";
+    /** Output: key the input's original key, as it came (any bytes, or none), value {@link DeadLetter}. */
+    public Topic<byte[], DeadLetter> deadLetters() {
+        return new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), DEAD_LETTER);
     }
 
     /** Output: key {@code labelSet|modelId}, value {@link RescueMetrics}, one per pair and window. */
-    public String metrics() {
-        return prefix + "metrics";
+    public Topic<String, RescueMetrics> metrics() {
+        return new Topic<>(prefix + "metrics", Serdes.String(), RESCUE_METRICS);
     }
 
+    /** The four topics' names. */
     public List<String> all() {
-        return List.of(images(), tags(), deadLetters(), metrics());
+        return List.of(images().name(), tags().name(), deadLetters().name(), metrics().name());
     }
 }

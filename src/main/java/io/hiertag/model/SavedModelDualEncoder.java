@@ -1,10 +1,5 @@
 package io.hiertag.model;
 
-import io.hiertag.text.Tokenizer;
-import io.hiertag.zeroshot.BankScoring;
-import io.hiertag.zeroshot.ClassifierBank;
-import io.hiertag.image.ImagePreprocessor;
-
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -19,6 +14,10 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.tensorflow.engine.SavedModelBundle;
 import ai.djl.tensorflow.engine.TfSymbolBlock;
 import ai.djl.training.ParameterStore;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.text.Tokenizer;
+import io.hiertag.zeroshot.BankScoring;
+import io.hiertag.zeroshot.ClassifierBank;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;

@@ -1,8 +1,8 @@
 /**
- * The zero-shot image-text model: its contract ({@code hiertag-model.json}), image preprocessing, tokenizers, the
- * DJL/TensorFlow SavedModel dual encoder, and the exporter of the small deterministic test model.
+ * The zero-shot image-text model: its contract ({@code hiertag-model.json}), the DJL/TensorFlow SavedModel dual
+ * encoder with the check of its signatures, and classifier scoring on the engine.
  *
  * <p>Entry points configure the TensorFlow natives themselves ({@link io.hiertag.model.TensorFlowNatives}), and
- * DJL runs offline: nothing is ever downloaded. This package knows nothing about Kafka.
+ * DJL runs offline: nothing is ever downloaded. This package knows nothing about Kafka, events or configuration.
  */
 package io.hiertag.model;

@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.tagging.RejectedInputException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 

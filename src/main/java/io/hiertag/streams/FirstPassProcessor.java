@@ -1,9 +1,16 @@
 package io.hiertag.streams;
 
+import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.tagging.FirstPassOutcome;
+import io.hiertag.tagging.FirstPassTagger;
+import io.hiertag.tagging.RejectedInputException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,7 +33,8 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
 
     private static final Logger LOG = LoggerFactory.getLogger(FirstPassProcessor.class);
 
-    private final ImageBatchTagger tagger;
+    private final ImageEventReader reader;
+    private final FirstPassTagger tagger;
     private final Outputs outputs;
     private final int batchSize;
     private final Duration maxDelay;
@@ -38,7 +46,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     /** Wall-clock time the oldest waiting record arrived. */
     private long oldestArrival;
 
-    FirstPassProcessor(ImageBatchTagger tagger, Outputs outputs, int batchSize, Duration maxDelay) {
+    FirstPassProcessor(ImageEventReader reader, FirstPassTagger tagger, Outputs outputs, int batchSize,
+            Duration maxDelay) {
+        this.reader = reader;
         this.tagger = tagger;
         this.outputs = outputs;
         this.batchSize = batchSize;
@@ -99,19 +109,41 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
                 batch.add(kv.value);
             }
         }
-        List<BatchOutcome> outcomes = tagger.tag(batch);
-        for (BatchOutcome o : outcomes) {
-            long ts = o.source().getTimestamp();
-            if (o.tag() != null) {
-                outputs.tag(context, o.tag(), o.source(), ts);
-            } else if (o.uncertain() != null) {
-                context.forward(new Record<>(o.uncertain().firstPassTag().getId(), o.uncertain(), ts),
-                        TaggingTopology.HIERARCHY_RESCORE);
+        // Read again rather than trust the buffer: a restart may have brought other settings (label sets, limits).
+        List<ImageEvent> events = new ArrayList<>(batch.size());
+        RejectedInputException[] unreadable = new RejectedInputException[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            PendingImage p = batch.get(i);
+            try {
+                events.add(reader.read(p.getTopic(), DeadLetters.bytes(p.getValue())));
+            } catch (RejectedInputException e) {
+                unreadable[i] = e;
+            }
+        }
+        Iterator<FirstPassOutcome> outcomes = tag(events).iterator();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingImage source = batch.get(i);
+            long ts = source.getTimestamp();
+            FirstPassOutcome o = unreadable[i] == null ? outcomes.next() : null;
+            if (o == null || o.refused()) {
+                RejectedInputException why = o == null ? unreadable[i] : o.rejection();
+                outputs.deadLetter(context, DeadLetters.of(source, why, outputs.modelId()), source, ts);
+            } else if (o.uncertain()) {
+                context.forward(new Record<>(o.tag().getId(), new UncertainImage(source, o.event(), o.tag(),
+                        o.embedding()), ts), TaggingTopology.HIERARCHY_RESCORE);
             } else {
-                outputs.deadLetter(context, o.deadLetter(), o.source(), ts);
+                outputs.tag(context, o.tag(), source, ts);
             }
         }
         keys.forEach(buffer::delete);
         buffered = 0;
+    }
+
+    private List<FirstPassOutcome> tag(List<ImageEvent> events) {
+        try {
+            return tagger.tag(events);
+        } catch (CancellationException e) {
+            throw new InterruptException("interrupted while tagging a batch of " + events.size());
+        }
     }
 }

@@ -1,9 +1,11 @@
 package io.hiertag.streams;
 
+import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.MetricsAccumulator;
+import io.hiertag.avro.RescueMetrics;
+import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.Topics;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -55,32 +57,37 @@ public final class MetricsTopology {
 
     public static void addTo(StreamsBuilder builder, HiertagConfig config) {
         Topics topics = new Topics(config.topicPrefix());
+        Topics.Topic<String, TagResult> tagsTopic = topics.tags();
+        Topics.Topic<byte[], DeadLetter> deadLettersTopic = topics.deadLetters();
+        Topics.Topic<String, RescueMetrics> metricsTopic = topics.metrics();
         KStream<String, MetricsAccumulator> tags = builder
-                .stream(topics.tags(), Consumed.with(Serdes.String(), Topics.TAG_RESULT).withName(TAGS_SOURCE))
+                .stream(tagsTopic.name(), Consumed.with(tagsTopic.keySerde(), tagsTopic.valueSerde())
+                        .withName(TAGS_SOURCE))
                 .map((id, tag) -> count(RescueCounts.of(tag)), Named.as("metrics-count-tag"));
         KStream<String, MetricsAccumulator> deadLetters = builder
-                .stream(topics.deadLetters(), Consumed.with(Serdes.ByteArray(), Topics.DEAD_LETTER)
-                        .withName(DEAD_LETTERS_SOURCE))
+                .stream(deadLettersTopic.name(), Consumed.with(deadLettersTopic.keySerde(),
+                        deadLettersTopic.valueSerde()).withName(DEAD_LETTERS_SOURCE))
                 .map((key, deadLetter) -> count(RescueCounts.of(deadLetter)), Named.as("metrics-count-dead-letter"));
         tags.merge(deadLetters, Named.as("metrics-merge"))
                 // One partition: every record then moves the one stream time that closes every pair's windows, so
                 // a quiet label set is not left waiting for its own next record. A record here is about 100 bytes.
                 .repartition(Repartitioned.<String, MetricsAccumulator>as(REPARTITION)
-                        .withKeySerde(Serdes.String())
+                        .withKeySerde(metricsTopic.keySerde())
                         .withValueSerde(Topics.METRICS_ACCUMULATOR)
                         .withNumberOfPartitions(1))
-                .groupByKey(Grouped.with(Serdes.String(), Topics.METRICS_ACCUMULATOR))
+                .groupByKey(Grouped.with(metricsTopic.keySerde(), Topics.METRICS_ACCUMULATOR))
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.metricsWindow(), config.metricsGrace()))
                 .aggregate(RescueCounts::empty, (key, delta, sum) -> RescueCounts.add(sum, delta),
                         Named.as("metrics-aggregate"),
                         Materialized.<String, MetricsAccumulator, WindowStore<Bytes, byte[]>>as(WINDOW_STORE)
-                                .withKeySerde(Serdes.String())
+                                .withKeySerde(metricsTopic.keySerde())
                                 .withValueSerde(Topics.METRICS_ACCUMULATOR))
                 .suppress(Suppressed.untilWindowCloses(BufferConfig.unbounded()).withName(SUPPRESS))
                 .toStream(Named.as("metrics-closed-windows"))
                 .map((window, sum) -> KeyValue.pair(window.key(), RescueCounts.metrics(sum,
                         window.window().startTime(), window.window().endTime())), Named.as("metrics-result"))
-                .to(topics.metrics(), Produced.with(Serdes.String(), Topics.RESCUE_METRICS).withName(METRICS_SINK));
+                .to(metricsTopic.name(), Produced.with(metricsTopic.keySerde(), metricsTopic.valueSerde())
+                        .withName(METRICS_SINK));
     }
 
     private static KeyValue<String, MetricsAccumulator> count(MetricsAccumulator one) {

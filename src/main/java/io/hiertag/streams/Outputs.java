@@ -2,10 +2,10 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
-import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.kafka.Topics;
-import java.nio.charset.StandardCharsets;
+import io.hiertag.tagging.RejectedInputException;
+import io.hiertag.tagging.RejectionReason;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -20,8 +20,8 @@ final class Outputs {
     /** Room for the record batch header, the key and the headers, which the serialised value does not count. */
     static final int OVERHEAD = 4096;
 
-    private final String tagsTopic;
-    private final String deadLettersTopic;
+    private final Topics.Topic<String, TagResult> tagsTopic;
+    private final Topics.Topic<byte[], DeadLetter> deadLettersTopic;
     private final long tagsMaxBytes;
     private final long deadLettersMaxBytes;
     private final String modelId;
@@ -40,10 +40,10 @@ final class Outputs {
     }
 
     void tag(ProcessorContext<Object, Object> context, TagResult tag, PendingImage source, long timestamp) {
-        byte[] value = Topics.TAG_RESULT.serializer().serialize(tagsTopic, tag);
+        byte[] value = tagsTopic.valueSerde().serializer().serialize(tagsTopic.name(), tag);
         if (value.length > tagsMaxBytes) {
-            DeadLetter d = DeadLetters.of(source, new RejectedInputException(Stage.PRODUCE, "RECORD_TOO_LARGE",
-                    "the tag is " + value.length + " bytes, over the " + tagsMaxBytes + " that " + tagsTopic
+            DeadLetter d = DeadLetters.of(source, new RejectedInputException(RejectionReason.RECORD_TOO_LARGE,
+                    "the tag is " + value.length + " bytes, over the " + tagsMaxBytes + " that " + tagsTopic.name()
                             + " takes; shorten the event's attributes or raise the topic's max.message.bytes",
                     null), modelId);
             d.setImageId(tag.getId());
@@ -51,19 +51,22 @@ final class Outputs {
             deadLetter(context, d, source, timestamp);
             return;
         }
-        context.forward(new Record<>(tag.getId().getBytes(StandardCharsets.UTF_8), value, timestamp,
+        byte[] key = tagsTopic.keySerde().serializer().serialize(tagsTopic.name(), tag.getId());
+        context.forward(new Record<>(key, value, timestamp,
                 SourceHeader.of(source)), TaggingTopology.TAGS_SINK);
     }
 
     void deadLetter(ProcessorContext<Object, Object> context, DeadLetter d, PendingImage source, long timestamp) {
-        byte[] value = Topics.DEAD_LETTER.serializer().serialize(deadLettersTopic, d);
+        byte[] value = deadLettersTopic.valueSerde().serializer().serialize(deadLettersTopic.name(), d);
         if (value.length > deadLettersMaxBytes) {
             d.setOriginalValue(null);
             d.setMessage(d.getMessage() + " [original value of " + source.getValue().remaining()
-                    + " bytes left out: too large for " + deadLettersTopic + "]");
-            value = Topics.DEAD_LETTER.serializer().serialize(deadLettersTopic, d);
+                    + " bytes left out: too large for " + deadLettersTopic.name() + "]");
+            value = deadLettersTopic.valueSerde().serializer().serialize(deadLettersTopic.name(), d);
         }
-        context.forward(new Record<>(DeadLetters.key(source), value, timestamp, SourceHeader.of(source)),
+        byte[] key = deadLettersTopic.keySerde().serializer().serialize(deadLettersTopic.name(),
+                DeadLetters.key(source));
+        context.forward(new Record<>(key, value, timestamp, SourceHeader.of(source)),
                 TaggingTopology.DEAD_LETTERS_SINK);
     }
 }

@@ -38,14 +38,13 @@ final class StreamsSettings {
         // The batch buffer's changelog holds whole images, like the input topic.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), (int) config.maxRecordBytes());
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), (int) config.maxRecordBytes());
-        p.put("processing.exception.handler.global.enabled", "true");
         // Only the metrics read typed values (from our own output topics): a foreign record written there by
         // someone else is skipped with a warning rather than stopping the tagger.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionDeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingDeadLetterHandler.class);
-        p.put(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC, new Topics(config.topicPrefix()).deadLetters());
+        p.put(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC, new Topics(config.topicPrefix()).deadLetters().name());
         p.put(ProductionDeadLetterHandler.MODEL_ID, modelId);
         p.putAll(config.kafkaOverrides());
         return p;

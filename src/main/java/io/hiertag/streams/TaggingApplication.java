@@ -4,11 +4,9 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaClients;
 import io.hiertag.kafka.TopicAdmin;
 import io.hiertag.kafka.Topics;
-import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.zeroshot.EncodingProgress;
-import io.hiertag.zeroshot.LabelSetModel;
-import io.hiertag.zeroshot.LabelSetModels;
-import io.hiertag.zeroshot.TextEmbeddingCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,24 +24,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns everything operational about one running instance: the loaded model and label sets, topic creation,
+ * Owns everything operational about one running instance: the tagging engine, topic creation,
  * the Kafka Streams client and its clean shutdown. The graph itself comes from {@link TaggingTopology}.
  */
 public final class TaggingApplication implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaggingApplication.class);
 
-    private final SavedModelDualEncoder encoder;
-    private final Map<String, LabelSetModel> labelSets;
-    private final ImageBatchTagger tagger;
+    private final TaggingEngine engine;
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TaggingApplication(SavedModelDualEncoder encoder, Map<String, LabelSetModel> labelSets,
-            ImageBatchTagger tagger, KafkaStreams streams) {
-        this.encoder = encoder;
-        this.labelSets = labelSets;
-        this.tagger = tagger;
+    private TaggingApplication(TaggingEngine engine, KafkaStreams streams) {
+        this.engine = engine;
         this.streams = streams;
     }
 
@@ -55,24 +48,15 @@ public final class TaggingApplication implements AutoCloseable {
      */
     public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
             EncodingProgress progress) {
-        long t0 = System.nanoTime();
-        SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device());
-        Map<String, LabelSetModel> labelSets = Map.of();
-        ImageBatchTagger tagger = null;
+        TaggingEngine engine = TaggingEngine.open(config, modelDir, progress);
         try {
-            labelSets = LabelSetModels.load(config.labelSets(), config.hierarchyOptions(),
-                    new LabelSetModel.Options(config.consistencyRule(), config.rescoringEnsemble()),
-                    encoder.modelId(), encoder::embedTexts, new TextEmbeddingCache(config.cacheDir()),
-                    encoder::bankScoring, progress);
-            LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
-                    (System.nanoTime() - t0) / 1_000_000);
-
-            Outputs outputs = createTopics(config, bootstrapServers, encoder.modelId());
-            tagger = ImageBatchTagger.create(config, encoder, labelSets);
-            Properties props = StreamsSettings.of(config, bootstrapServers, encoder.modelId());
-            warmUpAndCheckBudget(config, tagger, props);
-            KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, tagger, outputs), props);
-            TaggingApplication app = new TaggingApplication(encoder, labelSets, tagger, streams);
+            Outputs outputs = createTopics(config, bootstrapServers, engine.modelId());
+            Properties props = StreamsSettings.of(config, bootstrapServers, engine.modelId());
+            warmUpAndCheckBudget(config, engine.embedder(), props);
+            TaggingTopology.Processors processors = TaggingTopology.of(config,
+                    new ImageEventReader(engine.validator()), engine.firstPass(), engine.rescoring(), outputs);
+            KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
+            TaggingApplication app = new TaggingApplication(engine, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             streams.setStateListener((now, before) -> {
                 LOG.info("Streams state {} -> {} (application.id={})", before, now, config.applicationId());
@@ -83,11 +67,7 @@ public final class TaggingApplication implements AutoCloseable {
             streams.start();
             return app;
         } catch (RuntimeException e) {
-            if (tagger != null) {
-                tagger.close();
-            }
-            labelSets.values().forEach(LabelSetModel::close);
-            encoder.close();
+            engine.close();
             throw e;
         }
     }
@@ -96,8 +76,8 @@ public final class TaggingApplication implements AutoCloseable {
      * Runs the image tower once on a full batch (the first call pays for graph set-up and, on a GPU, kernel
      * compilation) and checks the measured time against the transaction timeout.
      */
-    private static void warmUpAndCheckBudget(HiertagConfig config, ImageBatchTagger tagger, Properties props) {
-        Duration batchTime = tagger.warmUp(config.batchSize());
+    private static void warmUpAndCheckBudget(HiertagConfig config, BatchEmbedder embedder, Properties props) {
+        Duration batchTime = embedder.warmUp(config.batchSize());
         TransactionBudget budget = new TransactionBudget(
                 StreamsSettings.intSetting(props, StreamsConfig.mainConsumerPrefix("max.poll.records")),
                 config.batchSize(), batchTime, config.batchMaxDelay(), Duration.ofMillis(
@@ -120,11 +100,11 @@ public final class TaggingApplication implements AutoCloseable {
         Topics topics = new Topics(config.topicPrefix());
         try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
             TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
-            Map<String, Long> limits = TopicAdmin.maxMessageBytes(admin, List.of(topics.tags(),
-                    topics.deadLetters()), Duration.ofSeconds(60));
+            Map<String, Long> limits = TopicAdmin.maxMessageBytes(admin, List.of(topics.tags().name(),
+                    topics.deadLetters().name()), Duration.ofSeconds(60));
             long producerLimit = config.maxRecordBytes();
-            return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags())),
-                    Math.min(producerLimit, limits.get(topics.deadLetters())), modelId);
+            return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags().name())),
+                    Math.min(producerLimit, limits.get(topics.deadLetters().name())), modelId);
         }
     }
 
@@ -167,9 +147,7 @@ public final class TaggingApplication implements AutoCloseable {
         // session timeout of its own previous incarnation.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        tagger.close();
-        labelSets.values().forEach(LabelSetModel::close);
-        encoder.close();
+        engine.close();
         stopped.countDown();
         LOG.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }

@@ -1,12 +1,16 @@
 package io.hiertag.streams;
 
+import io.hiertag.avro.PendingImage;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.Topics;
+import io.hiertag.tagging.FirstPassTagger;
+import io.hiertag.tagging.RescoringStep;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -38,18 +42,46 @@ public final class TaggingTopology {
     }
 
     /**
-     * @param outputs how results are written, sized to the output topics' limits
+     * Makes the graph's three processors, one of each per task. The application makes them from its tagging
+     * engine; a description needs no engine, so {@link #describe} uses processors that refuse to run.
      */
-    static Topology build(HiertagConfig config, ImageBatchTagger tagger, Outputs outputs) {
+    interface Processors {
+        Processor<byte[], byte[], Object, Object> validate();
+
+        Processor<String, PendingImage, Object, Object> firstPass();
+
+        Processor<String, UncertainImage, Object, Object> hierarchyRescore();
+    }
+
+    /** The processors of a running application: every task gets its own, over the shared engine. */
+    static Processors of(HiertagConfig config, ImageEventReader reader, FirstPassTagger firstPass,
+            RescoringStep rescoring, Outputs outputs) {
+        return new Processors() {
+            @Override
+            public Processor<byte[], byte[], Object, Object> validate() {
+                return new ValidateProcessor(reader, outputs);
+            }
+
+            @Override
+            public Processor<String, PendingImage, Object, Object> firstPass() {
+                return new FirstPassProcessor(reader, firstPass, outputs, config.batchSize(), config.batchMaxDelay());
+            }
+
+            @Override
+            public Processor<String, UncertainImage, Object, Object> hierarchyRescore() {
+                return new HierarchyRescoreProcessor(rescoring, outputs);
+            }
+        };
+    }
+
+    static Topology build(HiertagConfig config, Processors processors) {
         Topics topics = new Topics(config.topicPrefix());
         StreamsBuilder builder = new StreamsBuilder();
         MetricsTopology.addTo(builder, config);
         Topology t = builder.build();
-        t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images());
-        t.addProcessor(VALIDATE, () -> new ValidateProcessor(tagger == null ? null : tagger.reader(), outputs),
-                IMAGES_SOURCE);
-        t.addProcessor(FIRST_PASS,
-                () -> new FirstPassProcessor(tagger, outputs, config.batchSize(), config.batchMaxDelay()), VALIDATE);
+        t.addSource(IMAGES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.images().name());
+        t.addProcessor(VALIDATE, processors::validate, IMAGES_SOURCE);
+        t.addProcessor(FIRST_PASS, processors::firstPass, VALIDATE);
         // The in-memory variant is not changelogged, so a crash loses what waits in it: it exists only so the
         // crash test can show that its harness catches that failure.
         t.addStateStore(config.persistentBatchBuffer()
@@ -57,17 +89,38 @@ public final class TaggingTopology {
                         Topics.PENDING_IMAGE)
                 : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BATCH_BUFFER), Serdes.Long(),
                         Topics.PENDING_IMAGE).withLoggingDisabled(), FIRST_PASS);
-        t.addProcessor(HIERARCHY_RESCORE, () -> new HierarchyRescoreProcessor(tagger, outputs), FIRST_PASS);
+        t.addProcessor(HIERARCHY_RESCORE, processors::hierarchyRescore, FIRST_PASS);
         // Processors hand the sinks Avro bytes they have already sized against the topic (see Outputs).
-        t.addSink(TAGS_SINK, topics.tags(), new ByteArraySerializer(), new ByteArraySerializer(), FIRST_PASS,
+        t.addSink(TAGS_SINK, topics.tags().name(), new ByteArraySerializer(), new ByteArraySerializer(), FIRST_PASS,
                 HIERARCHY_RESCORE);
-        t.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                VALIDATE, FIRST_PASS, HIERARCHY_RESCORE);
+        t.addSink(DEAD_LETTERS_SINK, topics.deadLetters().name(), new ByteArraySerializer(),
+                new ByteArraySerializer(), VALIDATE, FIRST_PASS, HIERARCHY_RESCORE);
         return t;
     }
 
     /** The graph as {@code Topology.describe()} prints it; needs no model, since processors are not run. */
     public static String describe(HiertagConfig config) {
-        return build(config, null, null).describe().toString();
+        return build(config, DESCRIBED_ONLY).describe().toString();
     }
+
+    private static final Processors DESCRIBED_ONLY = new Processors() {
+        @Override
+        public Processor<byte[], byte[], Object, Object> validate() {
+            return record -> refuse();
+        }
+
+        @Override
+        public Processor<String, PendingImage, Object, Object> firstPass() {
+            return record -> refuse();
+        }
+
+        @Override
+        public Processor<String, UncertainImage, Object, Object> hierarchyRescore() {
+            return record -> refuse();
+        }
+
+        private void refuse() {
+            throw new IllegalStateException("this topology was built to be described, not run");
+        }
+    };
 }

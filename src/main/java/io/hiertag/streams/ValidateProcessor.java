@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.tagging.RejectedInputException;
 import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,13 +1,12 @@
 package io.hiertag.testmodel;
 
-import io.hiertag.model.TensorFlowNatives;
+import com.google.protobuf.CodedOutputStream;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
 import io.hiertag.model.ModelContract;
-import io.hiertag.text.WordPieceTokenizer;
+import io.hiertag.model.TensorFlowNatives;
 import io.hiertag.text.Tokenizer;
-
-import com.google.protobuf.CodedOutputStream;
+import io.hiertag.text.WordPieceTokenizer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

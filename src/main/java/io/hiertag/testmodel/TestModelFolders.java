@@ -1,9 +1,8 @@
 package io.hiertag.testmodel;
 
-import io.hiertag.model.ModelContract;
-
 import io.hiertag.labels.LabelSet;
 import io.hiertag.labels.PromptTemplates;
+import io.hiertag.model.ModelContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;

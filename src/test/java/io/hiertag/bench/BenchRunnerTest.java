@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hiertag.testmodel.TestModelVariant;
 import io.hiertag.streams.TestModels;
+import io.hiertag.testmodel.TestModelVariant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

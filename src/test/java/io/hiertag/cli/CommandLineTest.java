@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaConnection;
-import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -41,11 +41,11 @@ class ImageDecoderTest {
         byte[] bomb = SampleImages.pngHeaderClaiming(100_000, 100_000);
         assertTrue(bomb.length < 100);
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(bomb));
-        assertEquals("TOO_MANY_PIXELS", e.errorType());
+        assertEquals("TOO_MANY_PIXELS", e.reason().name());
         assertTrue(e.getMessage().contains("100000x100000"), e.getMessage());
     }
 
     private String errorType(byte[] bytes) {
-        return assertThrows(InvalidImageException.class, () -> decoder.decode(bytes)).errorType();
+        return assertThrows(InvalidImageException.class, () -> decoder.decode(bytes)).reason().name();
     }
 }

@@ -49,7 +49,7 @@ class ImageFetcherTest {
     }
 
     private String errorType(ImageFetcher f, String uri) {
-        return assertThrows(InvalidImageException.class, () -> f.fetch(uri)).errorType();
+        return assertThrows(InvalidImageException.class, () -> f.fetch(uri)).reason().name();
     }
 
     @Test

@@ -1,12 +1,10 @@
 package io.hiertag.image;
 
-import io.hiertag.model.ModelContract;
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hiertag.testmodel.TestModelExporter;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

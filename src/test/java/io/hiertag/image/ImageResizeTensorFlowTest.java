@@ -1,10 +1,9 @@
 package io.hiertag.image;
 
-import io.hiertag.model.TensorFlowNatives;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.model.TensorFlowNatives;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,5 @@
 package io.hiertag.model;
 
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.CodedOutputStream;
+import io.hiertag.testmodel.TestModelExporter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

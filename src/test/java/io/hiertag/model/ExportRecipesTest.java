@@ -1,16 +1,15 @@
 package io.hiertag.model;
 
-import io.hiertag.image.Normalization;
-import io.hiertag.image.Resize;
-import io.hiertag.text.ClipBpeTokenizer;
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.testmodel.TestModelExporter;
+import io.hiertag.text.ClipBpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

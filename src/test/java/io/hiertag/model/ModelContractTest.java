@@ -1,14 +1,13 @@
 package io.hiertag.model;
 
-import io.hiertag.image.Normalization;
-import io.hiertag.image.Resize;
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import io.hiertag.testmodel.TestModelExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

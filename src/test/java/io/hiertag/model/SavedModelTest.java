@@ -1,14 +1,13 @@
 package io.hiertag.model;
 
-import io.hiertag.text.Tokenizer;
-import io.hiertag.testmodel.TestModelExporter;
-import io.hiertag.testmodel.TestModelWeights;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.testmodel.TestModelExporter;
+import io.hiertag.testmodel.TestModelWeights;
+import io.hiertag.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.hiertag.model;
 
-import io.hiertag.text.Tokenizer;
-import io.hiertag.testmodel.TestModelWeights;
 import io.hiertag.testmodel.TestModelVariant;
+import io.hiertag.testmodel.TestModelWeights;
+import io.hiertag.text.Tokenizer;
 
 /**
  * The test model's ({@code TEST} variant's) forward pass in plain Java (double precision), from {@link TestModelWeights}: what the

@@ -67,7 +67,7 @@ class BadInputEndToEndTest {
         try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0)) {
             // A tags topic that only takes small records, so that one oversized result fails to be written.
             try (Admin admin = TopicAdmin.admin(kafka.bootstrapServers(), Map.of())) {
-                TopicAdmin.ensureTopics(admin, List.of(new NewTopic(topics.tags(), 3, (short) 1)
+                TopicAdmin.ensureTopics(admin, List.of(new NewTopic(topics.tags().name(), 3, (short) 1)
                         .configs(Map.of("max.message.bytes", "50000"))), Duration.ofSeconds(30));
             }
             try (TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
@@ -121,8 +121,8 @@ class BadInputEndToEndTest {
                 Map<String, Integer> deadCount = new HashMap<>();
                 Map<String, DeadLetter> dead = new HashMap<>();
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                try (TopicReader tr = new TopicReader(config, kafka.bootstrapServers(), topics.tags(), false);
-                     TopicReader dr = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters(),
+                try (TopicReader tr = new TopicReader(config, kafka.bootstrapServers(), topics.tags().name(), false);
+                     TopicReader dr = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters().name(),
                              false)) {
                     long quietUntil = Long.MAX_VALUE;
                     while (System.nanoTime() < quietUntil) {
@@ -157,12 +157,12 @@ class BadInputEndToEndTest {
                     assertEquals(e.stage(), d.getStage(), id + ": " + d.getMessage());
                     assertEquals(e.errorType(), d.getErrorType(), id + ": " + d.getMessage());
                     assertTrue(d.getMessage().length() > 20, id + ": " + d.getMessage());
-                    assertEquals(topics.images(), d.getSourceTopic(), id);
+                    assertEquals(topics.images().name(), d.getSourceTopic(), id);
                     assertTrue(d.getSourceOffset() >= 0, id);
                 });
                 assertEquals(Boolean.FALSE, tags.get("truth-not-in-set").getGroundTruthKnown());
                 assertEquals(null, tags.get("truth-not-in-set").getCorrect());
-                assertTrue(dead.get("result-too-large").getMessage().contains(topics.tags()));
+                assertTrue(dead.get("result-too-large").getMessage().contains(topics.tags().name()));
             }
         }
     }

@@ -11,14 +11,15 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.eval.EvaluationReport;
 import io.hiertag.eval.EvaluationRun;
 import io.hiertag.eval.LabelledImages;
-import io.hiertag.kafka.ImagePublisher;
-import io.hiertag.kafka.Topics;
-import io.hiertag.labels.LabelSet;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImageFetcher;
 import io.hiertag.image.ImageLoader;
+import io.hiertag.kafka.ImagePublisher;
+import io.hiertag.kafka.Topics;
+import io.hiertag.labels.LabelSet;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.samples.SampleImages;
+import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
 import java.awt.image.BufferedImage;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -156,13 +156,13 @@ class EvaluationMatchesStreamTest {
             Map<String, LabelSetModel> labelSets = TestModels.imagenet(encoder);
             ImageLoader loader = new ImageLoader(new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels()),
                     new ImageFetcher(List.of(), Set.of(), config.inputMaxBytes(), Duration.ofSeconds(1)));
-            ImageBatchTagger tagger = new ImageBatchTagger(encoder, loader, labelSets, true, Clock.systemUTC());
             Outputs outputs = new Outputs(topics, config.maxRecordBytes(), config.maxRecordBytes(), encoder.modelId());
-            try (TopologyTestDriver driver = new TopologyTestDriver(TaggingTopology.build(config, tagger, outputs), p,
-                    t0)) {
-                TestInputTopic<String, byte[]> in = driver.createInputTopic(topics.images(), new StringSerializer(),
+            try (BatchEmbedder embedder = new BatchEmbedder(encoder, true);
+                    TopologyTestDriver driver = new TopologyTestDriver(
+                            TestTopologies.build(config, embedder, loader, labelSets, outputs), p, t0)) {
+                TestInputTopic<String, byte[]> in = driver.createInputTopic(topics.images().name(), new StringSerializer(),
                         new ByteArraySerializer());
-                TestOutputTopic<String, TagResult> out = driver.createOutputTopic(topics.tags(),
+                TestOutputTopic<String, TagResult> out = driver.createOutputTopic(topics.tags().name(),
                         new StringDeserializer(), Topics.TAG_RESULT.deserializer());
                 for (LabelledImages.Entry e : LabelledImages.fromFolders(images)) {
                     String id = e.path().getFileName().toString();
@@ -171,7 +171,7 @@ class EvaluationMatchesStreamTest {
                     }
                     ImageEvent event = ImagePublisher.event(id, Files.readAllBytes(e.path()), LabelSet.IMAGENET_1K,
                             e.label(), Map.of());
-                    in.pipeInput(id, Topics.IMAGE_EVENT.serializer().serialize(topics.images(), event), t0);
+                    in.pipeInput(id, Topics.IMAGE_EVENT.serializer().serialize(topics.images().name(), event), t0);
                 }
                 driver.advanceWallClockTime(Duration.ofSeconds(5));
                 return out.readValuesToList().stream().collect(Collectors.toMap(TagResult::getId, t -> t));

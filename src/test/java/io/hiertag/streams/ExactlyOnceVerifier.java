@@ -41,11 +41,11 @@ final class ExactlyOnceVerifier implements AutoCloseable {
 
     ExactlyOnceVerifier(HiertagConfig config, String bootstrapServers) {
         Topics topics = new Topics(config.topicPrefix());
-        this.tagsTopic = topics.tags();
+        this.tagsTopic = topics.tags().name();
         this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config, bootstrapServers),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(topics.tags(), topics.deadLetters())) {
+        for (String topic : List.of(topics.tags().name(), topics.deadLetters().name())) {
             List<PartitionInfo> found = consumer.partitionsFor(topic, Duration.ofSeconds(30));
             if (found.isEmpty()) {
                 consumer.close();

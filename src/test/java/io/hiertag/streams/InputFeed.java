@@ -55,7 +55,7 @@ final class InputFeed implements AutoCloseable {
      */
     static InputFeed create(HiertagConfig config, String bootstrapServers, String idPrefix, int count,
             int perSecond) {
-        String topic = new Topics(config.topicPrefix()).images();
+        String topic = new Topics(config.topicPrefix()).images().name();
         List<Input> inputs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String id = idPrefix + i;

@@ -65,10 +65,10 @@ class MetricsTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(builder.build(), p, t0);
-        tags = driver.createInputTopic(topics.tags(), new StringSerializer(), Topics.TAG_RESULT.serializer());
-        deadLetters = driver.createInputTopic(topics.deadLetters(), new ByteArraySerializer(),
+        tags = driver.createInputTopic(topics.tags().name(), new StringSerializer(), Topics.TAG_RESULT.serializer());
+        deadLetters = driver.createInputTopic(topics.deadLetters().name(), new ByteArraySerializer(),
                 Topics.DEAD_LETTER.serializer());
-        metrics = driver.createOutputTopic(topics.metrics(), new StringDeserializer(),
+        metrics = driver.createOutputTopic(topics.metrics().name(), new StringDeserializer(),
                 Topics.RESCUE_METRICS.deserializer());
     }
 

@@ -89,8 +89,8 @@ class TaggingEndToEndTest {
             Map<String, Stage> stages = new HashMap<>();
             Topics topics = new Topics(config.topicPrefix());
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-            try (TopicReader tagReader = new TopicReader(config, kafka.bootstrapServers(), topics.tags(), false);
-                 TopicReader dls = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters(), false)) {
+            try (TopicReader tagReader = new TopicReader(config, kafka.bootstrapServers(), topics.tags().name(), false);
+                 TopicReader dls = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters().name(), false)) {
                 while (tagged.size() < VALID || dead.size() < invalid.size()) {
                     if (System.nanoTime() > deadline) {
                         fail("timed out: " + tagged.size() + " tags, " + dead.size() + " dead letters");

@@ -14,20 +14,20 @@ import io.hiertag.avro.Route;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.config.HiertagConfig;
-import io.hiertag.kafka.ImagePublisher;
-import io.hiertag.kafka.Topics;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImageFetcher;
 import io.hiertag.image.ImageLoader;
+import io.hiertag.kafka.ImagePublisher;
+import io.hiertag.kafka.Topics;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.samples.SampleImages;
+import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.zeroshot.LabelSetModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -54,7 +54,8 @@ class TaggingTopologyTest {
 
     private static SavedModelDualEncoder encoder;
     private static Map<String, LabelSetModel> labelSets;
-    private static ImageBatchTagger tagger;
+    private static BatchEmbedder embedder;
+    private static ImageLoader loader;
     private static Path allowedDir;
 
     @TempDir
@@ -78,14 +79,14 @@ class TaggingTopologyTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ImageLoader images = new ImageLoader(new ImageDecoder(200_000, 10_000_000),
+        loader = new ImageLoader(new ImageDecoder(200_000, 10_000_000),
                 new ImageFetcher(List.of(allowedDir), Set.of(), 200_000, Duration.ofSeconds(2)));
-        tagger = new ImageBatchTagger(encoder, images, labelSets, true, Clock.systemUTC());
+        embedder = new BatchEmbedder(encoder, true);
     }
 
     @AfterAll
     static void closeModel() {
-        tagger.close();
+        embedder.close();
         labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
     }
@@ -105,11 +106,11 @@ class TaggingTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId());
-        driver = new TopologyTestDriver(TaggingTopology.build(config, tagger, outputs), p, t0);
-        images = driver.createInputTopic(topics.images(), new org.apache.kafka.common.serialization.StringSerializer(),
+        driver = new TopologyTestDriver(TestTopologies.build(config, embedder, loader, labelSets, outputs), p, t0);
+        images = driver.createInputTopic(topics.images().name(), new org.apache.kafka.common.serialization.StringSerializer(),
                 new ByteArraySerializer());
-        tags = driver.createOutputTopic(topics.tags(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(),
+        tags = driver.createOutputTopic(topics.tags().name(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
+        deadLetters = driver.createOutputTopic(topics.deadLetters().name(), new ByteArrayDeserializer(),
                 Topics.DEAD_LETTER.deserializer());
     }
 
@@ -260,7 +261,7 @@ class TaggingTopologyTest {
         DeadLetter truncated = byKey.get("truncated");
         assertDead(truncated, Stage.DECODE, "UNREADABLE_IMAGE");
         assertEquals("truncated", truncated.getImageId());
-        assertEquals(topics.images(), truncated.getSourceTopic());
+        assertEquals(topics.images().name(), truncated.getSourceTopic());
         assertEquals(13, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
     }

@@ -1,8 +1,8 @@
 package io.hiertag.streams;
 
 import io.hiertag.labels.HierarchyPrompts;
-import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
 import io.hiertag.zeroshot.LabelSetModels;
@@ -59,7 +59,7 @@ public final class TestModels {
     }
 
     /** ImageNet-1k with the paper's options on {@code encoder}, through the shared cache. */
-    static Map<String, LabelSetModel> imagenet(SavedModelDualEncoder encoder) {
+    public static Map<String, LabelSetModel> imagenet(SavedModelDualEncoder encoder) {
         return LabelSetModels.load(Map.of("imagenet-1k", Optional.empty()), HierarchyPrompts.Options.DEFAULT,
                 LabelSetModel.Options.paper(), encoder.modelId(), encoder::embedTexts,
                 new TextEmbeddingCache(cacheDir()), encoder::bankScoring, EncodingProgress.NONE);

@@ -1,13 +1,12 @@
 package io.hiertag.text;
 
-import io.hiertag.model.ModelContract;
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.model.ModelContract;
+import io.hiertag.testmodel.TestModelExporter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,11 @@
 package io.hiertag.text;
 
-import io.hiertag.model.ModelContract;
-import io.hiertag.testmodel.TestModelExporter;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hiertag.model.ModelContract;
+import io.hiertag.testmodel.TestModelExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.hiertag.streams;
+package io.hiertag.tagging;
 
 import io.hiertag.avro.Candidate;
 import io.hiertag.avro.Consistency;

@@ -1,0 +1,113 @@
+package io.hiertag.tagging;
+
+import io.hiertag.config.HiertagConfig;
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImageFetcher;
+import io.hiertag.image.ImageLoader;
+import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.zeroshot.EncodingProgress;
+import io.hiertag.zeroshot.LabelSetModel;
+import io.hiertag.zeroshot.LabelSetModels;
+import io.hiertag.zeroshot.TextEmbeddingCache;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the method needs at run time, loaded once and owned here: the model, every configured label set
+ * (text embeddings from the cache when there), the batch embedder and the two steps built on them. The stream
+ * and {@code bench} run the same engine.
+ */
+public final class TaggingEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaggingEngine.class);
+
+    private final SavedModelDualEncoder encoder;
+    private final Map<String, LabelSetModel> labelSets;
+    private final BatchEmbedder embedder;
+    private final ImageEventValidator validator;
+    private final FirstPassTagger firstPass;
+    private final RescoringStep rescoring;
+
+    private TaggingEngine(SavedModelDualEncoder encoder, Map<String, LabelSetModel> labelSets, ImageLoader images,
+            boolean flip, Clock clock) {
+        this.encoder = encoder;
+        this.labelSets = labelSets;
+        this.embedder = new BatchEmbedder(encoder, flip);
+        this.validator = new ImageEventValidator(labelSets.keySet(), images);
+        this.firstPass = new FirstPassTagger(embedder, images, labelSets, clock);
+        this.rescoring = new RescoringStep(labelSets, clock);
+    }
+
+    /**
+     * Loads the model and the configured label sets, with the configured input limits and uri policy.
+     *
+     * @param progress told how the first computation of the text embeddings advances
+     */
+    public static TaggingEngine open(HiertagConfig config, Path modelDir, EncodingProgress progress) {
+        long t0 = System.nanoTime();
+        SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device());
+        try {
+            Map<String, LabelSetModel> labelSets = LabelSetModels.load(config.labelSets(),
+                    config.hierarchyOptions(), new LabelSetModel.Options(config.consistencyRule(),
+                            config.rescoringEnsemble()), encoder.modelId(), encoder::embedTexts,
+                    new TextEmbeddingCache(config.cacheDir()), encoder::bankScoring, progress);
+            LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new TaggingEngine(encoder, labelSets, images(config), config.consistencyRule().flip(),
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    /** Inline images and {@code uri} inputs, within the configured limits and policy. */
+    public static ImageLoader images(HiertagConfig config) {
+        return new ImageLoader(imageDecoder(config), new ImageFetcher(config.inputUriAllowedDirs(),
+                config.inputUriAllowedHosts(), config.inputMaxBytes(), config.inputUriTimeout()));
+    }
+
+    /** The decoder with the configured size limits and formats. */
+    public static ImageDecoder imageDecoder(HiertagConfig config) {
+        return new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats());
+    }
+
+    public String modelId() {
+        return encoder.modelId();
+    }
+
+    public SavedModelDualEncoder encoder() {
+        return encoder;
+    }
+
+    /** The loaded label sets by name. */
+    public Map<String, LabelSetModel> labelSets() {
+        return labelSets;
+    }
+
+    public BatchEmbedder embedder() {
+        return embedder;
+    }
+
+    public ImageEventValidator validator() {
+        return validator;
+    }
+
+    public FirstPassTagger firstPass() {
+        return firstPass;
+    }
+
+    public RescoringStep rescoring() {
+        return rescoring;
+    }
+
+    @Override
+    public void close() {
+        embedder.close();
+        labelSets.values().forEach(LabelSetModel::close);
+        encoder.close();
+    }
+}
