@@ -153,6 +153,7 @@ public final class ImageBatchTagger implements AutoCloseable {
     @Override
     public void close() {
         decoders.shutdownNow();
+        images.close();
     }
 
     /**
