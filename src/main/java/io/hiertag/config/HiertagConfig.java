@@ -1,5 +1,6 @@
 package io.hiertag.config;
 
+import io.hiertag.image.HostAllowList;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.labels.HierarchyPrompts;
 import io.hiertag.model.ModelDevice;
@@ -87,8 +88,9 @@ public final class HiertagConfig {
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
         known(INPUT_FORMATS, "jpeg,png", "Accepted image formats, sniffed from the bytes: jpeg, png.");
         known(INPUT_URI_ALLOWED_DIRS, "", "Folders that file: URIs may point into, comma-separated; empty: none.");
-        known(INPUT_URI_ALLOWED_HOSTS, "", "Host names that http(s): URIs may point at, comma-separated; empty: none.");
-        known(INPUT_URI_TIMEOUT, "10s", "Connect and read timeout for http(s): URIs.");
+        known(INPUT_URI_ALLOWED_HOSTS, "", "Hosts that http(s): URIs may point at, comma-separated: host allows only "
+                + "the scheme's default port (80, 443), host:port exactly that port, IPv6 as [::1]:8080; empty: none.");
+        known(INPUT_URI_TIMEOUT, "10s", "Deadline of a whole http(s): fetch: connecting, headers and the entire body.");
         known(LABEL_SETS, "imagenet-1k", "Label sets to load, comma-separated: imagenet-1k (built in) or "
                 + "name=path/to/labels.tsv.");
         known(CONSISTENCY_FLIP, "true", "Also call an image uncertain when its left-right flip gets another label.");
@@ -239,8 +241,15 @@ public final class HiertagConfig {
         return list(INPUT_URI_ALLOWED_DIRS).stream().map(d -> Path.of(d).toAbsolutePath()).toList();
     }
 
+    /** The entries as written; parsed here only to refuse a bad one at start ({@link HostAllowList}). */
     public Set<String> inputUriAllowedHosts() {
-        return new TreeSet<>(list(INPUT_URI_ALLOWED_HOSTS));
+        Set<String> hosts = new TreeSet<>(list(INPUT_URI_ALLOWED_HOSTS));
+        try {
+            HostAllowList.parse(hosts);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(INPUT_URI_ALLOWED_HOSTS, values.get(INPUT_URI_ALLOWED_HOSTS), e.getMessage());
+        }
+        return hosts;
     }
 
     public Duration inputUriTimeout() {
@@ -496,6 +505,7 @@ public final class HiertagConfig {
             c.inputMaxPixels();
             c.labelSets();
             c.inputFormats();
+            c.inputUriAllowedHosts();
             c.inputUriTimeout();
             c.consistencyRule();
             c.rescoringEnsemble();

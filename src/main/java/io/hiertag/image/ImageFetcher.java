@@ -5,42 +5,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Reads images that an event names by {@code uri} instead of carrying them. Off unless configured: {@code file:}
- * URIs only under allowed folders (after resolving links, so a link cannot escape), {@code http(s):} URIs only
- * for allow-listed host names, with no redirects (a redirect could leave the list), a timeout and the same
- * byte limit as inline images.
+ * URIs only for regular files under allowed folders (after resolving links, so a link cannot escape),
+ * {@code http(s):} URIs only for allow-listed hosts and ports ({@link HostAllowList}), with no redirects, one
+ * deadline for the whole fetch and the same byte limit as inline images.
  */
-public final class ImageFetcher {
+public final class ImageFetcher implements AutoCloseable {
 
     private final List<Path> allowedDirs;
-    private final Set<String> allowedHosts;
+    private final HostAllowList allowedHosts;
     private final long maxBytes;
-    private final Duration timeout;
-    private final HttpClient http;
+    private final WebImageClient web;
 
+    /**
+     * @param allowedHosts entries {@code host} or {@code host:port}, see {@link HostAllowList}
+     * @param timeout      the deadline of a whole {@code http(s):} fetch
+     * @throws IllegalArgumentException when an entry of {@code allowedHosts} cannot be parsed
+     */
     public ImageFetcher(List<Path> allowedDirs, Set<String> allowedHosts, long maxBytes, Duration timeout) {
         this.allowedDirs = allowedDirs.stream().map(ImageFetcher::realPath).toList();
-        this.allowedHosts = new TreeSet<>();
-        allowedHosts.forEach(h -> this.allowedHosts.add(h.toLowerCase(Locale.ROOT)));
+        this.allowedHosts = HostAllowList.parse(allowedHosts);
         this.maxBytes = maxBytes;
-        this.timeout = timeout;
-        this.http = allowedHosts.isEmpty() ? null : HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.web = this.allowedHosts.isEmpty() ? null : new WebImageClient(maxBytes, timeout);
     }
 
     /** Whether the uri may be read, without reading it; cheap enough for validation before buffering. */
@@ -58,11 +55,17 @@ public final class ImageFetcher {
                 }
             }
             case "http", "https" -> {
-                String host = u.getHost() == null ? "" : u.getHost().toLowerCase(Locale.ROOT);
-                if (!allowedHosts.contains(host)) {
-                    throw notAllowed(uri, allowedHosts.isEmpty()
-                            ? "http(s) inputs are off (setting input.uri.allowed-hosts)"
-                            : "host '" + host + "' is not in input.uri.allowed-hosts " + allowedHosts);
+                if (allowedHosts.isEmpty()) {
+                    throw notAllowed(uri, "http(s) inputs are off (setting input.uri.allowed-hosts)");
+                }
+                if (u.getHost() == null) {
+                    throw notAllowed(uri, "it names no host");
+                }
+                if (!allowedHosts.allows(u)) {
+                    String target = HostAllowList.target(u);
+                    throw notAllowed(uri, target + " is not in input.uri.allowed-hosts " + allowedHosts
+                            + " (an entry without a port allows only port 80 for http and 443 for https); add "
+                            + target + " to allow it");
                 }
             }
             default -> throw notAllowed(uri, "only file: and http(s): URIs are supported");
@@ -76,13 +79,28 @@ public final class ImageFetcher {
         if ("file".equalsIgnoreCase(u.getScheme())) {
             return readFile(uri, filePath(uri, u));
         }
-        return readHttp(uri, u);
+        return web.get(uri, u, HostAllowList.target(u));
+    }
+
+    /** Stops the threads of the web client; a closed fetcher can still read files. */
+    @Override
+    public void close() {
+        if (web != null) {
+            web.close();
+        }
+    }
+
+    static InvalidImageException tooLarge(String uri, long maxBytes) {
+        return new InvalidImageException(Reason.TOO_LARGE, uri + " holds more than " + maxBytes
+                + " bytes (setting input.max-bytes)");
     }
 
     private byte[] readFile(String uri, Path p) throws InvalidImageException {
         Path real;
+        BasicFileAttributes attributes;
         try {
             real = p.toRealPath();
+            attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new InvalidImageException(Reason.FETCH_FAILED, "cannot read " + uri + ": " + e);
         }
@@ -90,38 +108,23 @@ public final class ImageFetcher {
         if (allowedDirs.stream().noneMatch(real::startsWith)) {
             throw notAllowed(uri, "it resolves to " + real + ", outside the allowed folders");
         }
-        try (InputStream in = Files.newInputStream(real)) {
-            return readLimited(uri, in);
+        // Before opening: opening a FIFO blocks until someone writes to it, a device may never end.
+        if (!attributes.isRegularFile()) {
+            throw notAllowed(uri, real + " is " + (attributes.isDirectory() ? "a directory" : "a FIFO, socket or "
+                    + "device") + ", not a regular file; name an image file");
+        }
+        if (attributes.size() > maxBytes) {
+            throw tooLarge(uri, maxBytes);
+        }
+        try (InputStream in = Files.newInputStream(real, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw tooLarge(uri, maxBytes);
+            }
+            return bytes;
         } catch (IOException e) {
             throw new InvalidImageException(Reason.FETCH_FAILED, "cannot read " + uri + ": " + e);
         }
-    }
-
-    private byte[] readHttp(String uri, URI u) throws InvalidImageException {
-        HttpRequest request = HttpRequest.newBuilder(u).timeout(timeout).GET().build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() != 200) {
-                    throw new InvalidImageException(Reason.FETCH_FAILED, uri + " answered HTTP " + response.statusCode());
-                }
-                return readLimited(uri, in);
-            }
-        } catch (IOException e) {
-            throw new InvalidImageException(Reason.FETCH_FAILED, "cannot fetch " + uri + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InvalidImageException(Reason.FETCH_FAILED, "interrupted while fetching " + uri);
-        }
-    }
-
-    private byte[] readLimited(String uri, InputStream in) throws IOException, InvalidImageException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-        if (bytes.length > maxBytes) {
-            throw new InvalidImageException(Reason.TOO_LARGE, uri + " holds more than " + maxBytes
-                    + " bytes (setting input.max-bytes)");
-        }
-        return bytes;
     }
 
     private static URI parse(String uri) throws InvalidImageException {

@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 
 /** Where an event's pixels come from: its inline bytes, or the {@code uri} it names, decoded within limits. */
-public final class ImageLoader {
+public final class ImageLoader implements AutoCloseable {
 
     private final ImageDecoder decoder;
     private final ImageFetcher fetcher;
@@ -26,6 +26,12 @@ public final class ImageLoader {
     /** Reads (for a uri) and decodes the image. */
     public BufferedImage load(ByteBuffer image, String uri) throws InvalidImageException {
         return decoder.decode(image != null ? bytes(image) : fetcher.fetch(uri));
+    }
+
+    /** Stops the fetcher's web client. */
+    @Override
+    public void close() {
+        fetcher.close();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

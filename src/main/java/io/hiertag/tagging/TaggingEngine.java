@@ -26,6 +26,7 @@ public final class TaggingEngine implements AutoCloseable {
 
     private final SavedModelDualEncoder encoder;
     private final Map<String, LabelSetModel> labelSets;
+    private final ImageLoader images;
     private final BatchEmbedder embedder;
     private final ImageEventValidator validator;
     private final FirstPassTagger firstPass;
@@ -35,6 +36,7 @@ public final class TaggingEngine implements AutoCloseable {
             boolean flip, Clock clock) {
         this.encoder = encoder;
         this.labelSets = labelSets;
+        this.images = images;
         this.embedder = new BatchEmbedder(encoder, flip);
         this.validator = new ImageEventValidator(labelSets.keySet(), images);
         this.firstPass = new FirstPassTagger(embedder, images, labelSets, clock);
@@ -107,6 +109,7 @@ public final class TaggingEngine implements AutoCloseable {
     @Override
     public void close() {
         embedder.close();
+        images.close();
         labelSets.values().forEach(LabelSetModel::close);
         encoder.close();
     }

@@ -51,6 +51,10 @@ class HiertagConfigTest {
         assertThrows(ConfigException.class,
                 () -> HiertagConfig.builder().set("processing.guarantee", "exactly_once").build());
         assertThrows(ConfigException.class, () -> HiertagConfig.builder().set("batch.max-delay", "soon").build());
+        ConfigException host = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().set("input.uri.allowed-hosts", "img.example, ::1").build());
+        assertTrue(host.getMessage().contains("input.uri.allowed-hosts='img.example, ::1'")
+                && host.getMessage().contains("'::1' is not host or host:port"), host.getMessage());
         assertThrows(ConfigException.class,
                 () -> HiertagConfig.builder().environment(Map.of("HIERTAG_NO_SUCH", "1")));
     }
