@@ -3,13 +3,14 @@ package io.hiertag.streams;
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.tagging.FirstPassOutcome;
-import io.hiertag.tagging.FirstPassTagger;
 import io.hiertag.tagging.RejectedInputException;
+import io.hiertag.tagging.RejectionReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -34,7 +35,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     private static final Logger LOG = LoggerFactory.getLogger(FirstPassProcessor.class);
 
     private final ImageEventReader reader;
-    private final FirstPassTagger tagger;
+    private final Function<List<ImageEvent>, List<FirstPassOutcome>> tagger;
     private final Outputs outputs;
     private final int batchSize;
     private final Duration maxDelay;
@@ -46,8 +47,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     /** Wall-clock time the oldest waiting record arrived. */
     private long oldestArrival;
 
-    FirstPassProcessor(ImageEventReader reader, FirstPassTagger tagger, Outputs outputs, int batchSize,
-            Duration maxDelay) {
+    /** @param tagger the first pass over a batch of validated events ({@code FirstPassTagger::tag}) */
+    FirstPassProcessor(ImageEventReader reader, Function<List<ImageEvent>, List<FirstPassOutcome>> tagger,
+            Outputs outputs, int batchSize, Duration maxDelay) {
         this.reader = reader;
         this.tagger = tagger;
         this.outputs = outputs;
@@ -96,6 +98,14 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         }
     }
 
+    /**
+     * Decides the whole batch first and forwards only then. A failure while deciding (a bug on a decoding thread,
+     * the model failing in a way bisection cannot isolate) forwards nothing, so the batch can still be answered:
+     * every image of it gets a dead letter with the cause and leaves the buffer, instead of being retried by every
+     * later record. Whatever fails after the first output was forwarded (the buffer's deletes, a store or changelog
+     * error) escapes, and {@link ProcessingDeadLetterHandler} fails the task for it: the transaction aborts with
+     * its half-written outputs, and a restart replays the batch from the last commit.
+     */
     private void flush() {
         if (buffered == 0) {
             return;
@@ -109,6 +119,25 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
                 batch.add(kv.value);
             }
         }
+        List<Decision> decisions;
+        try {
+            decisions = decide(batch);
+        } catch (CancellationException e) {
+            throw new InterruptException("interrupted while tagging a batch of " + batch.size());
+        } catch (RuntimeException e) {
+            LOG.error("Task {}: the first pass failed on a batch of {} images (offsets {}); dead-lettering the "
+                    + "batch", context.taskId(), batch.size(), offsets(batch), e);
+            decisions = batch.stream().map(p -> Decision.failed(p, e)).toList();
+        }
+        for (Decision d : decisions) {
+            forward(d);
+        }
+        keys.forEach(buffer::delete);
+        buffered = 0;
+    }
+
+    /** Reads each buffered record's event again and tags the readable ones; forwards nothing. */
+    private List<Decision> decide(List<PendingImage> batch) {
         // Read again rather than trust the buffer: a restart may have brought other settings (label sets, limits).
         List<ImageEvent> events = new ArrayList<>(batch.size());
         RejectedInputException[] unreadable = new RejectedInputException[batch.size()];
@@ -120,30 +149,42 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
                 unreadable[i] = e;
             }
         }
-        Iterator<FirstPassOutcome> outcomes = tag(events).iterator();
+        Iterator<FirstPassOutcome> outcomes = tagger.apply(events).iterator();
+        List<Decision> decisions = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            PendingImage source = batch.get(i);
-            long ts = source.getTimestamp();
-            FirstPassOutcome o = unreadable[i] == null ? outcomes.next() : null;
-            if (o == null || o.refused()) {
-                RejectedInputException why = o == null ? unreadable[i] : o.rejection();
-                outputs.deadLetter(context, DeadLetters.of(source, why, outputs.modelId()), source, ts);
-            } else if (o.uncertain()) {
-                context.forward(new Record<>(o.tag().getId(), new UncertainImage(source, o.event(), o.tag(),
-                        o.embedding()), ts), TaggingTopology.HIERARCHY_RESCORE);
-            } else {
-                outputs.tag(context, o.tag(), source, ts);
-            }
+            decisions.add(new Decision(batch.get(i), unreadable[i] == null ? outcomes.next() : null, unreadable[i]));
         }
-        keys.forEach(buffer::delete);
-        buffered = 0;
+        return decisions;
     }
 
-    private List<FirstPassOutcome> tag(List<ImageEvent> events) {
-        try {
-            return tagger.tag(events);
-        } catch (CancellationException e) {
-            throw new InterruptException("interrupted while tagging a batch of " + events.size());
+    private void forward(Decision d) {
+        PendingImage source = d.source();
+        long ts = source.getTimestamp();
+        FirstPassOutcome o = d.outcome();
+        if (o == null || o.refused()) {
+            RejectedInputException why = o == null ? d.rejection() : o.rejection();
+            outputs.deadLetter(context, DeadLetters.of(source, why, outputs.modelId()), source, ts);
+        } else if (o.uncertain()) {
+            context.forward(new Record<>(o.tag().getId(), new UncertainImage(source, o.event(), o.tag(),
+                    o.embedding()), ts), TaggingTopology.HIERARCHY_RESCORE);
+        } else {
+            outputs.tag(context, o.tag(), source, ts);
+        }
+    }
+
+    private static String offsets(List<PendingImage> batch) {
+        PendingImage first = batch.get(0);
+        PendingImage last = batch.get(batch.size() - 1);
+        return first.getTopic() + "-" + first.getPartition() + "@" + first.getOffset() + ".." + last.getTopic() + "-"
+                + last.getPartition() + "@" + last.getOffset();
+    }
+
+    /** One buffered record's fate: a first-pass outcome, or a rejection from reading it. */
+    private record Decision(PendingImage source, FirstPassOutcome outcome, RejectedInputException rejection) {
+        static Decision failed(PendingImage source, RuntimeException cause) {
+            return new Decision(source, null, new RejectedInputException(RejectionReason.BATCH_FAILED,
+                    "the first pass failed on the batch this image was in: " + cause
+                            + "; the image was not tagged, publish it again", null));
         }
     }
 }

@@ -15,9 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last line of defence: an exception no processor expected (a bug, not bad input, which processors turn into
- * dead letters themselves) becomes a dead letter carrying the input's raw bytes, and the application goes on.
- * The stage is the processor's: validate → VALIDATE, first-pass → INFER, hierarchy-rescore → RESCORE.
+ * The last line of defence against an exception no processor expected (a bug, not bad input, which processors
+ * turn into dead letters themselves). In {@code validate} and {@code hierarchy-rescore} it becomes a dead letter
+ * carrying the input's raw bytes and the application goes on: those processors forward their one output last,
+ * so nothing was written for the input yet. In {@code first-pass} the task fails instead: the first pass answers
+ * every failure it can recover from itself, so what escapes it happened after a batch's outputs may have been
+ * forwarded, or in its store, and resuming would commit a half-done flush (and replay it on every punctuation).
+ * The metrics nodes fail likewise: their state is the count. Failing aborts the transaction; a restart resumes
+ * from the last commit. The dead letter's stage is the processor's: validate → VALIDATE, hierarchy-rescore →
+ * RESCORE.
  */
 public final class ProcessingDeadLetterHandler implements ProcessingExceptionHandler {
 
@@ -35,6 +41,13 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        String node = context.processorNodeId();
+        if (!TaggingTopology.VALIDATE.equals(node) && !TaggingTopology.HIERARCHY_RESCORE.equals(node)) {
+            LOG.error("Failure in processor {} at {}-{}@{}, possibly after outputs were forwarded; failing the task "
+                    + "so that its transaction aborts", node, context.topic(), context.partition(), context.offset(),
+                    exception);
+            return Response.fail();
+        }
         LOG.error("Unexpected failure in processor {} at {}-{}@{}; dead-lettering the input", context
                 .processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
         byte[] key = context.sourceRawKey();
@@ -57,10 +70,6 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
     }
 
     static Stage stage(String processorNodeId) {
-        return switch (String.valueOf(processorNodeId)) {
-            case TaggingTopology.VALIDATE -> Stage.VALIDATE;
-            case TaggingTopology.HIERARCHY_RESCORE -> Stage.RESCORE;
-            default -> Stage.INFER;
-        };
+        return TaggingTopology.VALIDATE.equals(processorNodeId) ? Stage.VALIDATE : Stage.RESCORE;
     }
 }

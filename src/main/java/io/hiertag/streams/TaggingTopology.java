@@ -1,10 +1,13 @@
 package io.hiertag.streams;
 
+import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.Topics;
-import io.hiertag.tagging.FirstPassTagger;
+import io.hiertag.tagging.FirstPassOutcome;
 import io.hiertag.tagging.RescoringStep;
+import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,8 +57,8 @@ public final class TaggingTopology {
     }
 
     /** The processors of a running application: every task gets its own, over the shared engine. */
-    static Processors of(HiertagConfig config, ImageEventReader reader, FirstPassTagger firstPass,
-            RescoringStep rescoring, Outputs outputs) {
+    static Processors of(HiertagConfig config, ImageEventReader reader,
+            Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass, RescoringStep rescoring, Outputs outputs) {
         return new Processors() {
             @Override
             public Processor<byte[], byte[], Object, Object> validate() {
@@ -64,7 +67,8 @@ public final class TaggingTopology {
 
             @Override
             public Processor<String, PendingImage, Object, Object> firstPass() {
-                return new FirstPassProcessor(reader, firstPass, outputs, config.batchSize(), config.batchMaxDelay());
+                return new FirstPassProcessor(reader, firstPass, outputs, config.batchSize(),
+                        config.batchMaxDelay());
             }
 
             @Override

@@ -23,6 +23,8 @@ public enum RejectionReason {
     FETCH_FAILED(Stage.DECODE),
     MODEL_FAILED(Stage.INFER),
     SCORING_FAILED(Stage.INFER),
+    /** The first pass failed on a whole batch, for a reason no single input explains. */
+    BATCH_FAILED(Stage.INFER),
     RESCORE_FAILED(Stage.RESCORE),
     RECORD_TOO_LARGE(Stage.PRODUCE);
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hiertag.avro.Candidate;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.Route;
 import io.hiertag.avro.Stage;
 import io.hiertag.avro.TagResult;
@@ -22,12 +23,16 @@ import io.hiertag.kafka.Topics;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.FirstPassOutcome;
+import io.hiertag.tagging.FirstPassTagger;
 import io.hiertag.zeroshot.LabelSetModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +49,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +108,11 @@ class TaggingTopologyTest {
     }
 
     private void start(int batchSize) {
+        start(batchSize, null);
+    }
+
+    /** @param firstPass the first pass to run, or null for the real tagger */
+    private void start(int batchSize, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass) {
         HiertagConfig config = HiertagConfig.builder().set("batch.size", Integer.toString(batchSize))
                 .set("batch.max-delay", "500ms").build();
         Properties p = new Properties();
@@ -106,7 +120,9 @@ class TaggingTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId());
-        driver = new TopologyTestDriver(TestTopologies.build(config, embedder, loader, labelSets, outputs), p, t0);
+        driver = new TopologyTestDriver(firstPass == null
+                ? TestTopologies.build(config, embedder, loader, labelSets, outputs)
+                : TestTopologies.build(config, firstPass, loader, labelSets, outputs), p, t0);
         images = driver.createInputTopic(topics.images().name(), new org.apache.kafka.common.serialization.StringSerializer(),
                 new ByteArraySerializer());
         tags = driver.createOutputTopic(topics.tags().name(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
@@ -279,6 +295,48 @@ class TaggingTopologyTest {
         assertEquals("big", d.getImageId());
         assertTrue(d.getMessage().contains("hiertag.tags"), d.getMessage());
         assertNotNull(d.getOriginalValue(), "the input still fits the dead-letter topic");
+    }
+
+    /**
+     * A first pass that throws (a bug on a decoding thread, say) forwards nothing, so its whole batch becomes dead
+     * letters, once, and leaves the buffer: later punctuations and records do not run the failed batch again, and
+     * the next batch is tagged as usual.
+     */
+    @Test
+    void aFlushThatThrowsDeadLettersItsWholeBatchOnceAndEmptiesTheBuffer() {
+        FirstPassTagger real = new FirstPassTagger(embedder, loader, labelSets, Clock.systemUTC());
+        AtomicInteger calls = new AtomicInteger();
+        start(4, events -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("decoding thread bug");
+            }
+            return real.tag(events);
+        });
+        for (int i = 0; i < 3; i++) {
+            images.pipeInput("bad-batch-" + i, event("bad-batch-" + i, png(i), "imagenet-1k", null), t0);
+        }
+        driver.advanceWallClockTime(Duration.ofMillis(600));
+        List<DeadLetter> dead = deadLetters.readValuesToList();
+        assertEquals(3, dead.size(), "one dead letter per image of the failed batch");
+        for (int i = 0; i < 3; i++) {
+            assertDead(dead.get(i), Stage.INFER, "BATCH_FAILED");
+            assertTrue(dead.get(i).getMessage().contains("decoding thread bug"), dead.get(i).getMessage());
+            assertEquals("bad-batch-" + i, new String(bytes(dead.get(i).getOriginalKey()), StandardCharsets.UTF_8));
+            assertNotNull(dead.get(i).getOriginalValue(), "the image can be published again from its dead letter");
+        }
+        KeyValueStore<Long, PendingImage> buffer = driver.getKeyValueStore(TaggingTopology.BATCH_BUFFER);
+        try (KeyValueIterator<Long, PendingImage> waiting = buffer.all()) {
+            assertFalse(waiting.hasNext(), "the failed batch left the buffer");
+        }
+
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+        for (int i = 0; i < 4; i++) {
+            images.pipeInput("next-" + i, event("next-" + i, png(10 + i), "imagenet-1k", null), t0);
+        }
+        assertTrue(deadLetters.isEmpty(), "the failed batch was answered once, not again at each punctuation");
+        assertEquals(List.of("next-0", "next-1", "next-2", "next-3"),
+                tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        assertEquals(2, calls.get());
     }
 
     /** Both routes obey the method: what each route must say about its label, scores and candidates. */

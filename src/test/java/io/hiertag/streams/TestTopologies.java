@@ -1,14 +1,18 @@
 package io.hiertag.streams;
 
+import io.hiertag.avro.ImageEvent;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.image.ImageLoader;
 import io.hiertag.tagging.BatchEmbedder;
+import io.hiertag.tagging.FirstPassOutcome;
 import io.hiertag.tagging.FirstPassTagger;
 import io.hiertag.tagging.ImageEventValidator;
 import io.hiertag.tagging.RescoringStep;
 import io.hiertag.zeroshot.LabelSetModel;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.Topology;
 
 /** The application's topology over a test's own embedder, image loader and label sets, for TopologyTestDriver. */
@@ -19,10 +23,15 @@ final class TestTopologies {
 
     static Topology build(HiertagConfig config, BatchEmbedder embedder, ImageLoader images,
             Map<String, LabelSetModel> labelSets, Outputs outputs) {
-        Clock clock = Clock.systemUTC();
+        return build(config, new FirstPassTagger(embedder, images, labelSets, Clock.systemUTC())::tag, images,
+                labelSets, outputs);
+    }
+
+    /** @param firstPass the first pass the topology calls, e.g. a real tagger wrapped to fail */
+    static Topology build(HiertagConfig config, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
+            ImageLoader images, Map<String, LabelSetModel> labelSets, Outputs outputs) {
         ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images));
-        return TaggingTopology.build(config, TaggingTopology.of(config, reader,
-                new FirstPassTagger(embedder, images, labelSets, clock), new RescoringStep(labelSets, clock),
-                outputs));
+        return TaggingTopology.build(config, TaggingTopology.of(config, reader, firstPass,
+                new RescoringStep(labelSets, Clock.systemUTC()), outputs));
     }
 }
