@@ -1,23 +1,31 @@
 package io.hiertag.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hiertag.config.HiertagConfig;
+import io.hiertag.image.ImageDecoder;
 import io.hiertag.kafka.KafkaConnection;
+import io.hiertag.model.ModelContract;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
 import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,6 +167,60 @@ class CommandLineTest {
     }
 
     /** Exit code, standard output, and both streams together for failure messages. */
+    @Test
+    void preprocessWritesWhatTheModelIsFedWithPreviewsAndListsWhatItCannotRead() throws Exception {
+        Path model = TestModelFolders.ensure(dir.resolve("model"));
+        BufferedImage solid = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                solid.setRGB(x, y, 200 << 16 | 100 << 8 | 50);
+            }
+        }
+        Path flat = Files.write(dir.resolve("flat.png"), SampleImages.png(solid));
+        Path photo = Files.write(dir.resolve("photo.jpg"), SampleImages.jpeg(SampleImages.generate(5, 1, 120, 90)));
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not an image");
+        Path out = dir.resolve("seen");
+
+        Output run = capture(() -> Hiertag.execute("preprocess", "--model", model.toString(), "--out",
+                out.toString(), flat.toString(), text.toString(), photo.toString(), dir.resolve("gone.png").toString()));
+        assertEquals(0, run.code, run.text);
+        assertTrue(run.stdout.contains("2 of 4 images written"), run.text);
+        assertTrue(run.text.contains("notes.txt: UNSUPPORTED_FORMAT"), run.text);
+        assertTrue(run.text.contains("gone.png: cannot read"), run.text);
+        assertEquals(List.of(flat.toString(), photo.toString()), Files.readAllLines(out.resolve("pixels.txt")));
+
+        ModelContract.ImageSpec spec = ModelContract.read(model).image();
+        int s = spec.size();
+        ImageDecoder decoder = new ImageDecoder(10_000_000, 50_000_000);
+        float[] expected = new float[2 * s * s * 3];
+        System.arraycopy(spec.preprocessor().preprocess(decoder.decode(Files.readAllBytes(flat))), 0, expected, 0,
+                s * s * 3);
+        System.arraycopy(spec.preprocessor().preprocess(decoder.decode(Files.readAllBytes(photo))), 0, expected,
+                s * s * 3, s * s * 3);
+        byte[] npy = Files.readAllBytes(out.resolve("pixels.npy"));
+        int headerLength = (npy[8] & 0xff) | (npy[9] & 0xff) << 8;
+        String header = new String(npy, 10, headerLength, StandardCharsets.US_ASCII);
+        assertTrue(header.contains("'shape': (2, " + s + ", " + s + ", 3)") && header.contains("<f4"), header);
+        FloatBuffer values = ByteBuffer.wrap(npy, 10 + headerLength, npy.length - 10 - headerLength)
+                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] actual = new float[values.remaining()];
+        values.get(actual);
+        assertArrayEquals(expected, actual, "exactly the model's input, in the order given");
+
+        BufferedImage preview = ImageIO.read(out.resolve("preview-0001.png").toFile());
+        assertEquals(s, preview.getWidth());
+        for (int y = 0; y < s; y++) {
+            for (int x = 0; x < s; x++) {
+                assertEquals(200 << 16 | 100 << 8 | 50, preview.getRGB(x, y) & 0xffffff, "the colour seen at " + x);
+            }
+        }
+        assertTrue(Files.isRegularFile(out.resolve("preview-0002.png")));
+
+        Output none = capture(() -> Hiertag.execute("preprocess", "--model", model.toString(), "--out",
+                dir.resolve("none").toString(), text.toString()));
+        assertEquals(2, none.code, "nothing could be read: " + none.text);
+    }
+
     private record Output(int code, String stdout, String text) {
         List<String> lines() {
             return stdout.lines().filter(l -> !l.isBlank()).toList();
