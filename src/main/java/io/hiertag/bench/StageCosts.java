@@ -111,7 +111,11 @@ final class StageCosts {
     private BatchEmbedder.ImageSource<byte[]> photoSource() {
         return new BatchEmbedder.ImageSource<>() {
             @Override
-            public BufferedImage load(byte[] photo) throws RejectedInputException {
+            public BatchEmbedder.Loading start(byte[] photo) {
+                return () -> decode(photo);
+            }
+
+            private BufferedImage decode(byte[] photo) throws RejectedInputException {
                 try {
                     return decoder.decode(photo);
                 } catch (InvalidImageException e) {

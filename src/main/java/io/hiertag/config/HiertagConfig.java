@@ -90,7 +90,8 @@ public final class HiertagConfig {
         known(INPUT_URI_ALLOWED_DIRS, "", "Folders that file: URIs may point into, comma-separated; empty: none.");
         known(INPUT_URI_ALLOWED_HOSTS, "", "Hosts that http(s): URIs may point at, comma-separated: host allows only "
                 + "the scheme's default port (80, 443), host:port exactly that port, IPv6 as [::1]:8080; empty: none.");
-        known(INPUT_URI_TIMEOUT, "10s", "Deadline of a whole http(s): fetch: connecting, headers and the entire body.");
+        known(INPUT_URI_TIMEOUT, "10s", "Deadline of a whole http(s): fetch: connecting, headers and the entire body; "
+                + "a batch starts its fetches together, so it waits at most this long for all of them.");
         known(LABEL_SETS, "imagenet-1k", "Label sets to load, comma-separated: imagenet-1k (built in) or "
                 + "name=path/to/labels.tsv.");
         known(CONSISTENCY_FLIP, "true", "Also call an image uncertain when its left-right flip gets another label.");

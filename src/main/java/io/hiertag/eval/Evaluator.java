@@ -118,7 +118,11 @@ public final class Evaluator {
     /** Reads and decodes an image file within the stream's limits, on the embedder's decoding threads. */
     private final BatchEmbedder.ImageSource<Labelled> files = new BatchEmbedder.ImageSource<>() {
         @Override
-        public BufferedImage load(Labelled item) throws RejectedInputException {
+        public BatchEmbedder.Loading start(Labelled item) {
+            return () -> read(item);
+        }
+
+        private BufferedImage read(Labelled item) throws RejectedInputException {
             try {
                 return decoder.decode(Files.readAllBytes(item.entry().path()));
             } catch (IOException e) {

@@ -20,8 +20,23 @@ import java.util.Set;
  * URIs only for regular files under allowed folders (after resolving links, so a link cannot escape),
  * {@code http(s):} URIs only for allow-listed hosts and ports ({@link HostAllowList}), with no redirects, one
  * deadline for the whole fetch and the same byte limit as inline images.
+ *
+ * <p>A read is {@linkplain #start started} and {@linkplain Fetch#await awaited} later: a web fetch runs in the
+ * background from its start, its deadline counting from then, so that a batch can start all of its fetches at
+ * once and wait at most one deadline for all of them.
  */
 public final class ImageFetcher implements AutoCloseable {
+
+    /** One image read under way. */
+    public interface Fetch extends AutoCloseable {
+        /** The image bytes; for a web fetch, waits at most until the deadline counted from its start. */
+        byte[] await() throws InvalidImageException;
+
+        /** Gives the read up if it is still under way, closing its connection; nothing once awaited. */
+        @Override
+        default void close() {
+        }
+    }
 
     private final List<Path> allowedDirs;
     private final HostAllowList allowedHosts;
@@ -72,14 +87,25 @@ public final class ImageFetcher implements AutoCloseable {
         }
     }
 
-    /** Reads the image bytes, applying {@link #check} first. */
-    public byte[] fetch(String uri) throws InvalidImageException {
-        check(uri);
-        URI u = parse(uri);
-        if ("file".equalsIgnoreCase(u.getScheme())) {
-            return readFile(uri, filePath(uri, u));
+    /**
+     * Starts reading the image, applying {@link #check} first, and returns at once: a web fetch begins now, a
+     * file is read when awaited (a local read needs no head start). A refused uri fails when awaited, like any
+     * other read, so that a batch handles every failure in one place.
+     */
+    public Fetch start(String uri) {
+        try {
+            check(uri);
+            URI u = parse(uri);
+            if ("file".equalsIgnoreCase(u.getScheme())) {
+                Path p = filePath(uri, u);
+                return () -> readFile(uri, p);
+            }
+            return web.start(uri, u, HostAllowList.target(u));
+        } catch (InvalidImageException e) {
+            return () -> {
+                throw e;
+            };
         }
-        return web.get(uri, u, HostAllowList.target(u));
     }
 
     /** Stops the threads of the web client; a closed fetcher can still read files. */

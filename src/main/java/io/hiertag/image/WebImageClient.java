@@ -16,11 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fetches {@code http(s):} images under one deadline that covers connecting, the response headers and the whole
- * body. The request runs asynchronously and the caller waits on its future for the time left; past the deadline
- * the future is cancelled, which closes the connection. A server that trickles its body or never ends it thus
- * costs the caller exactly the deadline and leaves nothing reading in the background. ({@code HttpRequest.timeout}
- * bounds only the wait for the headers, and a deadline checked between reads of a body stream cannot fire while a
- * read is blocked.)
+ * body, counted from the fetch's start. The request runs asynchronously from its start; whoever awaits it waits
+ * on its future for the time left, and past the deadline the future is cancelled, which closes the connection. A
+ * server that trickles its body or never ends it thus costs at most the deadline, however many fetches wait
+ * together, and leaves nothing reading in the background. ({@code HttpRequest.timeout} bounds only the wait for
+ * the headers, and a deadline checked between reads of a body stream cannot fire while a read is blocked.)
  */
 final class WebImageClient implements AutoCloseable {
 
@@ -32,9 +32,10 @@ final class WebImageClient implements AutoCloseable {
     WebImageClient(long maxBytes, Duration timeout) {
         this.maxBytes = maxBytes;
         this.timeout = timeout;
-        // The client's own work never blocks except to resolve a host name, which each fetching thread (one per
-        // core, see tagging.BatchEmbedder) may be waiting for at once; hence one thread per core. Started up front
-        // so that the fetcher's threads are one fixed set for its whole life.
+        // The client's own work never blocks except to resolve a host name; one thread per core. A lookup that
+        // hangs can hold up the other fetches started with it (they then fail at their deadline), but never keeps
+        // anyone waiting past a deadline, which counts from the fetch's start whatever these threads do. Started
+        // up front so that the fetcher's threads are one fixed set for its whole life.
         int n = Runtime.getRuntime().availableProcessors();
         AtomicInteger count = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -47,25 +48,39 @@ final class WebImageClient implements AutoCloseable {
         this.http = HttpClient.newBuilder().executor(threads).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** The body of a 200 response from {@code target} ({@code host:port}), within the deadline and byte limit. */
-    byte[] get(String uri, URI u, String target) throws InvalidImageException {
-        long start = System.nanoTime();
+    /**
+     * Starts fetching the body of a 200 response from {@code target} ({@code host:port}), within the deadline and
+     * byte limit; the request is sent now and read in the background.
+     */
+    ImageFetcher.Fetch start(String uri, URI u, String target) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         BodyHandler handler = new BodyHandler(uri);
         CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(HttpRequest.newBuilder(u).GET().build(),
                 handler);
-        try {
-            return response.get(timeout.toNanos() - (System.nanoTime() - start), TimeUnit.NANOSECONDS).body();
-        } catch (TimeoutException e) {
-            throw handler.late(target);
-        } catch (ExecutionException e) {
-            throw failed(uri, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InvalidImageException(Reason.FETCH_FAILED, "interrupted while fetching " + uri);
-        } finally {
-            // Nothing when the response is complete; otherwise it aborts the exchange and closes the connection.
-            response.cancel(true);
-        }
+        return new ImageFetcher.Fetch() {
+            @Override
+            public byte[] await() throws InvalidImageException {
+                try {
+                    // Past the deadline this still returns a response that is complete, and fails at once if not.
+                    return response.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS).body();
+                } catch (TimeoutException e) {
+                    throw handler.late(target);
+                } catch (ExecutionException e) {
+                    throw failed(uri, e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InvalidImageException(Reason.FETCH_FAILED, "interrupted while fetching " + uri);
+                } finally {
+                    close();
+                }
+            }
+
+            /** Nothing when the response is complete; otherwise it aborts the exchange and closes the connection. */
+            @Override
+            public void close() {
+                response.cancel(true);
+            }
+        };
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,17 +73,15 @@ public final class TaggingApplication implements AutoCloseable {
 
     /**
      * Runs the image tower once on a full batch (the first call pays for graph set-up and, on a GPU, kernel
-     * compilation) and checks the measured time against the transaction timeout.
+     * compilation) and checks the measured time, with the web fetches' deadline, against the transaction timeout.
      */
     private static void warmUpAndCheckBudget(HiertagConfig config, BatchEmbedder embedder, Properties props) {
         Duration batchTime = embedder.warmUp(config.batchSize());
-        TransactionBudget budget = new TransactionBudget(
-                StreamsSettings.intSetting(props, StreamsConfig.mainConsumerPrefix("max.poll.records")),
-                config.batchSize(), batchTime, config.batchMaxDelay(), Duration.ofMillis(
-                        StreamsSettings.intSetting(props, StreamsConfig.producerPrefix("transaction.timeout.ms"))));
-        LOG.info("Warm-up: a batch of {} images takes {} ms; worst time between commits about {} ms (timeout {} ms)",
-                config.batchSize(), batchTime.toMillis(), budget.worstCase().toMillis(),
-                budget.transactionTimeout().toMillis());
+        TransactionBudget budget = TransactionBudget.of(config, props, batchTime);
+        LOG.info("Warm-up: a batch of {} images takes {} ms{}; worst time between commits about {} ms (timeout {} ms)",
+                config.batchSize(), batchTime.toMillis(), budget.fetchTime().isZero() ? ""
+                        : ", its web fetches up to " + budget.fetchTime().toMillis() + " ms",
+                budget.worstCase().toMillis(), budget.transactionTimeout().toMillis());
         budget.check();
     }
 

@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Embeds a batch of images the way the method needs them: each image and its left-right flip through the image
- * tower in one call, on [images; flipped images]. Loading, decoding and preprocessing run on a pool of one thread
- * per core, each image straight into its row of the model's input; the caller waits for the whole batch. An
- * image that cannot be loaded is refused without taking the rest of the batch with it, and a failing model call
- * is bisected until the image that breaks it is alone. The one implementation behind the stream's first pass,
- * {@code evaluate} and {@code bench}.
+ * tower in one call, on [images; flipped images]. Every image's read is started first, all at once, so that slow
+ * reads (web fetches) overlap and a batch waits at most one fetch deadline for all of them, however many it holds.
+ * Awaiting, decoding and preprocessing then run on a pool of one thread per core, each image straight into its
+ * row of the model's input; the caller waits for the whole batch. An image that cannot be loaded is refused
+ * without taking the rest of the batch with it, and a failing model call is bisected until the image that breaks
+ * it is alone. The one implementation behind the stream's first pass, {@code evaluate} and {@code bench}.
  *
  * <p>Thread-safe: each calling thread reuses its own input buffer; the pool is shared.
  */
@@ -36,11 +37,25 @@ public final class BatchEmbedder implements AutoCloseable {
      * @param <T> the batch item
      */
     public interface ImageSource<T> {
-        /** Reads and decodes the item's image; runs on a decoding thread. */
-        BufferedImage load(T item) throws RejectedInputException;
+        /**
+         * Starts reading the item's image and returns without waiting for it; called on the calling thread for
+         * every item of a batch before any is awaited.
+         */
+        Loading start(T item);
 
         /** Names the item in operators' log lines. */
         String name(T item);
+    }
+
+    /** One item's image on its way. */
+    public interface Loading extends AutoCloseable {
+        /** Waits for the image and decodes it; runs on a decoding thread. */
+        BufferedImage await() throws RejectedInputException;
+
+        /** Gives up a read still under way; called for every item once its batch is loaded, awaited or not. */
+        @Override
+        default void close() {
+        }
     }
 
     /**
@@ -142,16 +157,32 @@ public final class BatchEmbedder implements AutoCloseable {
         return buffer;
     }
 
-    /** Loads and preprocesses every item on the decoding threads: image {@code i} into row i, its flip into n + i. */
+    /**
+     * Starts every item's read, then awaits and preprocesses them on the decoding threads: image {@code i} into
+     * row i, its flip into n + i. Reads are closed whatever happens, so none outlives its batch: the fetches in
+     * flight are thus bounded by the batch size (per calling thread).
+     */
     private <T> Slot[] load(List<T> batch, ImageSource<T> source, float[] input) {
         int n = batch.size();
-        List<Callable<Slot>> tasks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            T item = batch.get(i);
-            int row = i;
-            tasks.add(() -> loadOne(source, item, row, n, input));
+        List<Loading> started = new ArrayList<>(n);
+        try {
+            for (T item : batch) {
+                started.add(source.start(item));
+            }
+            List<Callable<Slot>> tasks = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Loading loading = started.get(i);
+                int row = i;
+                tasks.add(() -> loadOne(loading, row, n, input));
+            }
+            return awaitAll(tasks);
+        } finally {
+            started.forEach(Loading::close);
         }
-        Slot[] slots = new Slot[n];
+    }
+
+    private Slot[] awaitAll(List<Callable<Slot>> tasks) {
+        Slot[] slots = new Slot[tasks.size()];
         try {
             int i = 0;
             for (Future<Slot> f : decoders.invokeAll(tasks)) {
@@ -171,10 +202,10 @@ public final class BatchEmbedder implements AutoCloseable {
         return slots;
     }
 
-    private <T> Slot loadOne(ImageSource<T> source, T item, int row, int n, float[] input) {
+    private Slot loadOne(Loading loading, int row, int n, float[] input) {
         Slot slot = new Slot(row);
         try {
-            preprocessor.preprocessInto(source.load(item), input, row * pixelsPerImage);
+            preprocessor.preprocessInto(loading.await(), input, row * pixelsPerImage);
             if (flip) {
                 ImagePreprocessor.flipHorizontally(input, row * pixelsPerImage, input, (n + row) * pixelsPerImage,
                         preprocessor.size());

@@ -41,12 +41,8 @@ public final class FirstPassTagger {
         this.clock = clock;
         this.source = new BatchEmbedder.ImageSource<>() {
             @Override
-            public BufferedImage load(ImageEvent event) throws RejectedInputException {
-                try {
-                    return images.load(event.getImage(), event.getUri());
-                } catch (InvalidImageException e) {
-                    throw RejectedInputException.of(e, event);
-                }
+            public BatchEmbedder.Loading start(ImageEvent event) {
+                return new EventImage(event, images.start(event.getImage(), event.getUri()));
             }
 
             @Override
@@ -103,6 +99,23 @@ public final class FirstPassTagger {
             outcomes[indices.get(j)] = r.consistency().uncertain()
                     ? FirstPassOutcome.uncertain(item.item(), tag, item.embedding())
                     : FirstPassOutcome.confident(item.item(), tag);
+        }
+    }
+
+    /** An event's image on its way; a refusal names the event. */
+    private record EventImage(ImageEvent event, ImageLoader.Pending image) implements BatchEmbedder.Loading {
+        @Override
+        public BufferedImage await() throws RejectedInputException {
+            try {
+                return image.await();
+            } catch (InvalidImageException e) {
+                throw RejectedInputException.of(e, event);
+            }
+        }
+
+        @Override
+        public void close() {
+            image.close();
         }
     }
 }

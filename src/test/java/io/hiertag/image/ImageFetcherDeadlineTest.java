@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,63 +46,8 @@ class ImageFetcherDeadlineTest {
         }
     }
 
-    /** Answers by path: a normal image, late headers, a trickle, an endless body, or too much. */
-    private static void play(RawHttpServer.Connection c) throws IOException, InterruptedException {
-        switch (c.path()) {
-            case "/img.png" -> {
-                c.send(head("Content-Length: " + IMAGE.length));
-                c.send(IMAGE);
-            }
-            case "/slow-headers" -> {
-                c.pause(3000);
-                c.send(head("Content-Length: " + IMAGE.length));
-                c.send(IMAGE);
-            }
-            case "/trickle" -> {
-                c.send(head("Content-Length: 50"));
-                for (int i = 0; i < 50; i++) {
-                    c.send(new byte[] {1});
-                    c.pause(200);
-                }
-            }
-            case "/endless" -> {
-                c.send(head("Transfer-Encoding: chunked"));
-                while (true) {
-                    c.send("400\r\n" + "x".repeat(0x400) + "\r\n");
-                    c.pause(10);
-                }
-            }
-            case "/huge-declared" -> hugeBody(c, head("Content-Length: 100000000"));
-            case "/huge-chunked" -> hugeBody(c, head("Transfer-Encoding: chunked"));
-            default -> c.send("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-        }
-    }
-
-    /** 100 MB as fast as the client takes it, in chunked framing when the head says so. */
-    private static void hugeBody(RawHttpServer.Connection c, String head) throws IOException {
-        c.send(head);
-        boolean chunked = head.contains("chunked");
-        byte[] block = new byte[65536];
-        for (int i = 0; i < 100_000_000 / block.length; i++) {
-            if (chunked) {
-                c.send("10000\r\n");
-            }
-            c.send(block);
-            if (chunked) {
-                c.send("\r\n");
-            }
-        }
-        if (chunked) {
-            c.send("0\r\n\r\n");
-        }
-    }
-
-    private static String head(String header) {
-        return "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: image/png\r\n" + header + "\r\n\r\n";
-    }
-
     private String start(long maxBytes, Duration deadline) throws Exception {
-        server = new RawHttpServer(ImageFetcherDeadlineTest::play);
+        server = new RawHttpServer(SlowResponses.serving(IMAGE));
         String target = "127.0.0.1:" + server.port();
         fetcher = new ImageFetcher(List.of(), Set.of(target), maxBytes, deadline);
         return "http://" + target;
@@ -115,7 +59,7 @@ class ImageFetcherDeadlineTest {
      */
     private InvalidImageException failsInTime(String uri) throws Exception {
         long start = System.nanoTime();
-        InvalidImageException e = assertThrows(InvalidImageException.class, () -> fetcher.fetch(uri));
+        InvalidImageException e = assertThrows(InvalidImageException.class, () -> fetcher.start(uri).await());
         long returned = System.nanoTime() - start;
         assertTrue(returned >= DEADLINE.toNanos() - TimeUnit.MILLISECONDS.toNanos(50),
                 "failed before the deadline: " + e.getMessage());
@@ -154,10 +98,10 @@ class ImageFetcherDeadlineTest {
     @Test
     void aFastResponseIsReadWhole() throws Exception {
         String base = start(1000, DEADLINE);
-        assertArrayEquals(IMAGE, fetcher.fetch(base + "/img.png"));
-        assertArrayEquals(IMAGE, fetcher.fetch(base + "/img.png"));
+        assertArrayEquals(IMAGE, fetcher.start(base + "/img.png").await());
+        assertArrayEquals(IMAGE, fetcher.start(base + "/img.png").await());
         InvalidImageException missing = assertThrows(InvalidImageException.class,
-                () -> fetcher.fetch(base + "/nothing-here"));
+                () -> fetcher.start(base + "/nothing-here").await());
         assertEquals("FETCH_FAILED", missing.reason().name());
         assertTrue(missing.getMessage().endsWith("/nothing-here answered HTTP 404"), missing.getMessage());
     }
@@ -168,7 +112,8 @@ class ImageFetcherDeadlineTest {
         for (String path : List.of("/huge-declared", "/huge-chunked")) {
             long sentBefore = server.sent();
             long start = System.nanoTime();
-            InvalidImageException e = assertThrows(InvalidImageException.class, () -> fetcher.fetch(base + path));
+            InvalidImageException e = assertThrows(InvalidImageException.class,
+                    () -> fetcher.start(base + path).await());
             assertEquals("TOO_LARGE", e.reason().name(), path + ": " + e.getMessage());
             // A declared length over the limit is refused from the headers alone.
             assertEquals(path.equals("/huge-declared"), e.getMessage().contains("declares 100000000 bytes"),
@@ -182,6 +127,39 @@ class ImageFetcherDeadlineTest {
     }
 
     @Test
+    void fetchesStartedTogetherCostOneDeadlineHoweverManyThereAre() throws Exception {
+        String base = start(10_000_000, DEADLINE);
+        List<ImageFetcher.Fetch> fetches = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 12; i++) {
+            fetches.add(fetcher.start(base + List.of("/slow-headers", "/trickle", "/endless").get(i % 3) + "?" + i));
+        }
+        ImageFetcher.Fetch fast = fetcher.start(base + "/img.png");
+        // Awaited one after another on one thread, as a decoding thread would: each waits only for what is left.
+        for (ImageFetcher.Fetch f : fetches) {
+            assertEquals("FETCH_FAILED", assertThrows(InvalidImageException.class, f::await).reason().name());
+        }
+        assertArrayEquals(IMAGE, fast.await());
+        long took = System.nanoTime() - start;
+        assertTrue(took < MARGIN_NANOS, "12 slow fetches took " + took / 1_000_000 + " ms, not one deadline");
+        assertNotEquals(-1, server.awaitAllClosed(Duration.ofSeconds(5)), "a connection is still open");
+    }
+
+    @Test
+    void aFetchClosedWithoutBeingAwaitedClosesItsConnection() throws Exception {
+        String base = start(10_000_000, Duration.ofSeconds(30));
+        ImageFetcher.Fetch f = fetcher.start(base + "/endless");
+        while (server.sent() == 0) {
+            Thread.sleep(10);
+        }
+        long start = System.nanoTime();
+        f.close();
+        long closed = server.awaitAllClosed(Duration.ofSeconds(5));
+        assertNotEquals(-1, closed, "the connection is still open");
+        assertTrue(closed - start < TimeUnit.SECONDS.toNanos(2), "closed after " + (closed - start) / 1_000_000 + " ms");
+    }
+
+    @Test
     void manySlowFetchesLeaveNoThreadBehind() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         String base = start(10_000_000, Duration.ofMillis(300));
@@ -192,8 +170,8 @@ class ImageFetcherDeadlineTest {
         List<Future<String>> outcomes = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             String uri = base + List.of("/slow-headers", "/trickle", "/endless").get(i % 3);
-            outcomes.add(callers.submit(() -> assertThrows(InvalidImageException.class, () -> fetcher.fetch(uri))
-                    .reason().name()));
+            outcomes.add(callers.submit(() -> assertThrows(InvalidImageException.class,
+                    () -> fetcher.start(uri).await()).reason().name()));
         }
         for (Future<String> outcome : outcomes) {
             assertEquals("FETCH_FAILED", outcome.get(10, TimeUnit.SECONDS));

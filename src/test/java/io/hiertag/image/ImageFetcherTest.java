@@ -58,7 +58,7 @@ class ImageFetcherTest {
     }
 
     private String errorType(ImageFetcher f, String uri) {
-        return assertThrows(InvalidImageException.class, () -> f.fetch(uri)).reason().name();
+        return assertThrows(InvalidImageException.class, () -> f.start(uri).await()).reason().name();
     }
 
     @Test
@@ -77,11 +77,11 @@ class ImageFetcherTest {
         Files.write(allowed.resolve("ok.png"), new byte[] {4, 5, 6});
         Files.createSymbolicLink(allowed.resolve("link.png"), outside);
         ImageFetcher f = new ImageFetcher(List.of(allowed), Set.of(), 1000, Duration.ofSeconds(1));
-        assertArrayEquals(new byte[] {4, 5, 6}, f.fetch(allowed.resolve("ok.png").toUri().toString()));
+        assertArrayEquals(new byte[] {4, 5, 6}, f.start(allowed.resolve("ok.png").toUri().toString()).await());
         assertEquals("URI_NOT_ALLOWED", errorType(f, outside.toUri().toString()));
         assertEquals("URI_NOT_ALLOWED", errorType(f, allowed.toUri() + "../secret.png"));
         InvalidImageException link = assertThrows(InvalidImageException.class,
-                () -> f.fetch(allowed.resolve("link.png").toUri().toString()));
+                () -> f.start(allowed.resolve("link.png").toUri().toString()).await());
         assertTrue(link.getMessage().contains("outside the allowed folders"), link.getMessage());
         assertEquals("FETCH_FAILED", errorType(f, allowed.resolve("missing.png").toUri().toString()));
     }
@@ -90,7 +90,7 @@ class ImageFetcherTest {
     void webImagesComeOnlyFromAllowListedHostsWithinTheByteLimit() throws Exception {
         int port = serve(new byte[] {9, 8, 7, 6});
         ImageFetcher f = new ImageFetcher(List.of(), Set.of("127.0.0.1:" + port), 1000, Duration.ofSeconds(2));
-        assertArrayEquals(new byte[] {9, 8, 7, 6}, f.fetch("http://127.0.0.1:" + port + "/img.png"));
+        assertArrayEquals(new byte[] {9, 8, 7, 6}, f.start("http://127.0.0.1:" + port + "/img.png").await());
         assertEquals("URI_NOT_ALLOWED", errorType(f, "http://localhost:" + port + "/img.png"));
         assertEquals("FETCH_FAILED", errorType(f, "http://127.0.0.1:" + port + "/moved"));
         assertEquals("FETCH_FAILED", errorType(f, "http://127.0.0.1:" + port + "/nothing-here"));
@@ -111,7 +111,7 @@ class ImageFetcherTest {
                     "127.0.0.1:" + otherPort), 1000, Duration.ofSeconds(2))) {
                 for (String uri : List.of("http://127.0.0.1:" + port + "/a.png", "https://127.0.0.1:" + port + "/a.png",
                         "http://localhost:" + port + "/a.png")) {
-                    InvalidImageException e = assertThrows(InvalidImageException.class, () -> f.fetch(uri));
+                    InvalidImageException e = assertThrows(InvalidImageException.class, () -> f.start(uri).await());
                     assertEquals("URI_NOT_ALLOWED", e.reason().name(), e.getMessage());
                     String target = uri.replaceFirst("^https?://", "").replace("/a.png", "");
                     assertTrue(e.getMessage().contains(target + " is not in input.uri.allowed-hosts")
@@ -123,7 +123,7 @@ class ImageFetcherTest {
             try (ImageFetcher exact = new ImageFetcher(List.of(), Set.of("127.0.0.1:" + port), 1000,
                     Duration.ofSeconds(2))) {
                 assertArrayEquals("abc".getBytes(StandardCharsets.US_ASCII),
-                        exact.fetch("http://127.0.0.1:" + port + "/a.png"));
+                        exact.start("http://127.0.0.1:" + port + "/a.png").await());
             }
             assertEquals(1, raw.connections());
         }
@@ -140,15 +140,15 @@ class ImageFetcherTest {
         try (ImageFetcher f = new ImageFetcher(List.of(allowed), Set.of(), 1000, Duration.ofSeconds(1));
                 ServerSocketChannel unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             unix.bind(UnixDomainSocketAddress.of(socket));
-            assertNotRegular(assertThrows(InvalidImageException.class, () -> f.fetch(folder.toUri().toString())),
-                    "a directory");
-            assertNotRegular(assertThrows(InvalidImageException.class, () -> f.fetch(socket.toUri().toString())),
-                    "a FIFO, socket or device");
+            assertNotRegular(assertThrows(InvalidImageException.class,
+                    () -> f.start(folder.toUri().toString()).await()), "a directory");
+            assertNotRegular(assertThrows(InvalidImageException.class,
+                    () -> f.start(socket.toUri().toString()).await()), "a FIFO, socket or device");
             Files.write(allowed.resolve("big.png"), new byte[1001]);
             assertEquals("TOO_LARGE", errorType(f, allowed.resolve("big.png").toUri().toString()));
             // Opening a FIFO for reading blocks until a writer comes: the check must come before the open.
             InvalidImageException pipe = assertTimeoutPreemptively(Duration.ofSeconds(2),
-                    () -> assertThrows(InvalidImageException.class, () -> f.fetch(fifo.toUri().toString())));
+                    () -> assertThrows(InvalidImageException.class, () -> f.start(fifo.toUri().toString()).await()));
             assertNotRegular(pipe, "a FIFO, socket or device");
         }
     }
@@ -158,8 +158,8 @@ class ImageFetcherTest {
         Path zero = Path.of("/dev/zero");
         assumeTrue(Files.exists(zero), "no /dev/zero here");
         try (ImageFetcher f = new ImageFetcher(List.of(Path.of("/dev")), Set.of(), 1000, Duration.ofSeconds(1))) {
-            assertNotRegular(assertThrows(InvalidImageException.class, () -> f.fetch(zero.toUri().toString())),
-                    "a FIFO, socket or device");
+            assertNotRegular(assertThrows(InvalidImageException.class,
+                    () -> f.start(zero.toUri().toString()).await()), "a FIFO, socket or device");
         }
     }
 

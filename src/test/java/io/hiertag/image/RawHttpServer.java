@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,17 +21,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * An HTTP/1.1 server on 127.0.0.1 written on a raw socket, so that a test can send headers late, trickle a body or
  * never end it. Each connection serves one request: it plays the script for the request path, then closes. The
  * server notes when each connection closed; while a script still runs, only the client can have closed it, which
- * shows that a fetch given up on really stopped reading. Its threads are named {@code test-server-*}.
+ * shows that a fetch given up on really stopped reading. It also counts the requests for each path, so that a
+ * test can tell whether a uri was fetched again. Its threads are named {@code test-server-*}.
  */
-final class RawHttpServer implements AutoCloseable {
+public final class RawHttpServer implements AutoCloseable {
 
     /** What the server sends on one connection. */
-    interface Script {
+    public interface Script {
         void play(Connection c) throws IOException, InterruptedException;
     }
 
     /** One accepted connection, as the script sees it. */
-    static final class Connection {
+    public static final class Connection {
         private final Socket socket;
         private final OutputStream out;
         private final String path;
@@ -43,22 +46,23 @@ final class RawHttpServer implements AutoCloseable {
             this.sent = sent;
         }
 
-        String path() {
+        /** The request's path and query. */
+        public String path() {
             return path;
         }
 
-        void send(String text) throws IOException {
+        public void send(String text) throws IOException {
             send(text.getBytes(StandardCharsets.ISO_8859_1));
         }
 
-        void send(byte[] bytes) throws IOException {
+        public void send(byte[] bytes) throws IOException {
             out.write(bytes);
             out.flush();
             sent.addAndGet(bytes.length);
         }
 
         /** Sleeps, but ends the script (with an exception) as soon as the client has closed the connection. */
-        void pause(long millis) throws IOException, InterruptedException {
+        public void pause(long millis) throws IOException, InterruptedException {
             if (closed.await(millis, TimeUnit.MILLISECONDS)) {
                 throw new IOException("the client closed the connection");
             }
@@ -71,15 +75,21 @@ final class RawHttpServer implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final List<Long> closedAt = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> requests = new ConcurrentHashMap<>();
 
-    RawHttpServer(Script script) throws IOException {
+    public RawHttpServer(Script script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         this.script = script;
         thread("test-server-accept", this::accept).start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
+    }
+
+    /** How many requests each path (with its query) received so far. */
+    public Map<String, Integer> requests() {
+        return Map.copyOf(requests);
     }
 
     /** Connections accepted so far. */
@@ -96,7 +106,7 @@ final class RawHttpServer implements AutoCloseable {
      * Waits until every accepted connection has closed; returns {@link System#nanoTime()} of the last close, or -1
      * when none was accepted or some is still open after {@code timeout}.
      */
-    long awaitAllClosed(Duration timeout) throws InterruptedException {
+    public long awaitAllClosed(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (closedAt.size() < connections.get() || connections.get() == 0) {
             if (System.nanoTime() > end) {
@@ -132,6 +142,7 @@ final class RawHttpServer implements AutoCloseable {
         try (socket) {
             InputStream in = socket.getInputStream();
             Connection c = new Connection(socket, requestPath(in), sent);
+            requests.merge(c.path(), 1, Integer::sum);
             // The request has been read; the client sends nothing more, so a read ends only when it closes.
             thread("test-server-watch-" + n, () -> {
                 try {
