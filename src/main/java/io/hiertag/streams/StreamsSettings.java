@@ -23,6 +23,9 @@ final class StreamsSettings {
     static Properties of(HiertagConfig config, String bootstrapServers, String modelId) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        // Static membership: a restarted instance (same id) takes its predecessor's place and partitions at once
+        // instead of waiting out the dead member's session. Streams adds "-<thread>" for each stream thread.
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.instanceId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
