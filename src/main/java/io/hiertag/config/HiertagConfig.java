@@ -7,12 +7,18 @@ import io.hiertag.model.ModelDevice;
 import io.hiertag.zeroshot.ConsistencyRule;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +40,7 @@ public final class HiertagConfig {
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
     public static final String APPLICATION_ID = "application.id";
+    public static final String INSTANCE_ID = "instance.id";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
@@ -62,6 +69,7 @@ public final class HiertagConfig {
     public static final String METRICS_GRACE = "metrics.grace";
     public static final String KAFKA_PREFIX = "kafka.";
     private static final String IMAGENET_1K = "imagenet-1k";
+    private static final int MAX_INSTANCE_ID = 200;
 
     /** Every known key with its default and a one-line description, in the order the docs list them. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
@@ -72,6 +80,8 @@ public final class HiertagConfig {
         known(EMBEDDED_PORT, "9092", "Port of the embedded broker on 127.0.0.1; 0 picks a free port.");
         known(DATA_DIR, "hiertag-data", "Folder for the embedded broker's log, Streams state and the test model.");
         known(APPLICATION_ID, "hiertag", "Kafka Streams application id (consumer group, state and transactions).");
+        known(INSTANCE_ID, "", "This instance's stable name in the group (static membership): a restart after a "
+                + "crash takes its partitions straight back. Empty: the host name and a hash of data.dir.");
         known(TOPIC_PREFIX, "hiertag.", "Prefix of the four topic names: images, tags, dead-letters, metrics.");
         known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
         known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
@@ -149,6 +159,55 @@ public final class HiertagConfig {
 
     public String applicationId() {
         return nonEmpty(APPLICATION_ID);
+    }
+
+    /**
+     * This instance's {@code group.instance.id} (Kafka static membership): the {@code instance.id} setting, or else
+     * {@code <host name>-<8 hex digits of a hash of data.dir>}. It stays the same across restarts of one instance,
+     * so a restarted instance replaces its killed predecessor in the group at once, and differs between instances
+     * on one host, which need different data folders anyway (a state folder serves one instance at a time).
+     */
+    public String instanceId() {
+        return explicitInstanceId().orElseGet(() -> derivedInstanceId(hostName(), dataDir()));
+    }
+
+    private Optional<String> explicitInstanceId() {
+        String v = values.get(INSTANCE_ID).trim();
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        // Kafka's own rule for group.instance.id; Kafka Streams appends "-<thread>" to it.
+        if (v.length() > MAX_INSTANCE_ID || !v.chars().allMatch(HiertagConfig::instanceIdChar)) {
+            throw new ConfigException(INSTANCE_ID, v, "use 1 to " + MAX_INSTANCE_ID
+                    + " letters, digits, '.', '_' or '-'");
+        }
+        return Optional.of(v);
+    }
+
+    static String derivedInstanceId(String hostName, Path dataDir) {
+        StringBuilder host = new StringBuilder();
+        hostName.chars().limit(MAX_INSTANCE_ID - 9).forEach(c -> host.append(instanceIdChar(c) ? (char) c : '_'));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+            return (host.length() == 0 ? "host" : host) + "-" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static boolean instanceIdChar(int c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-');
+    }
+
+    /** The machine's name as the OS reports it (no reverse lookup); the HOSTNAME variable if it does not resolve. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "localhost" : env.trim();
+        }
     }
 
     public String topicPrefix() {
@@ -494,6 +553,7 @@ public final class HiertagConfig {
             // Parse every typed value once so a bad setting fails at start, not deep inside a processor.
             c.embeddedPort();
             c.applicationId();
+            c.explicitInstanceId();
             c.topicPartitions();
             c.topicReplicationFactor();
             c.batchSize();

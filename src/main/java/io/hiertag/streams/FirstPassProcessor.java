@@ -134,6 +134,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         }
         keys.forEach(buffer::delete);
         buffered = 0;
+        // The buffer is empty now, so numbering can start again: reusing keys lets compaction keep the changelog
+        // at about one batch of keys, instead of a tombstone for every image that ever passed through.
+        nextSequence = 0;
     }
 
     /** Reads each buffered record's event again and tags the readable ones; forwards nothing. */

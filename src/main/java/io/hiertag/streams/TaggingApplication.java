@@ -15,6 +15,8 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -57,12 +59,18 @@ public final class TaggingApplication implements AutoCloseable {
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
             TaggingApplication app = new TaggingApplication(engine, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
+            String images = new Topics(config.topicPrefix()).images();
             streams.setStateListener((now, before) -> {
-                LOG.info("Streams state {} -> {} (application.id={})", before, now, config.applicationId());
+                // After a rebalance: which input partitions this instance now works on.
+                LOG.info("Streams state {} -> {} (application.id={}){}", before, now, config.applicationId(),
+                        now == KafkaStreams.State.RUNNING ? ", " + images + " partitions " + app.owned(images) : "");
                 if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
                     app.stopped.countDown();
                 }
             });
+            LOG.info("Joining group {} as static member {} (stream.threads={})", config.applicationId(),
+                    props.get(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
+                    config.streamThreads());
             streams.start();
             return app;
         } catch (RuntimeException e) {
@@ -112,6 +120,17 @@ public final class TaggingApplication implements AutoCloseable {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
+    /** The partitions of {@code topic} that this instance's stream threads own, as a sorted list. */
+    private String owned(String topic) {
+        try {
+            return streams.metadataForLocalThreads().stream().flatMap(t -> t.activeTasks().stream())
+                    .flatMap(task -> task.topicPartitions().stream()).filter(tp -> tp.topic().equals(topic))
+                    .map(TopicPartition::partition).sorted().toList().toString();
+        } catch (RuntimeException e) {
+            return "unknown (" + e + ")";
+        }
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -140,8 +159,9 @@ public final class TaggingApplication implements AutoCloseable {
     @Override
     public void close() {
         long t0 = System.nanoTime();
-        // Leaving the group hands the partitions over at once; otherwise a restarted instance waits out the
-        // session timeout of its own previous incarnation.
+        // Leaving the group hands the partitions over at once, also as a static member (which by default would
+        // stay in the group until its session times out): a clean stop may be for good, or a scale-down. A kill -9
+        // cannot leave; then the static id lets the restarted process take its predecessor's place at once.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         engine.close();

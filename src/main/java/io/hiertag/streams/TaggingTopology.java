@@ -90,7 +90,7 @@ public final class TaggingTopology {
         // crash test can show that its harness catches that failure.
         t.addStateStore(config.persistentBatchBuffer()
                 ? Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BATCH_BUFFER), Serdes.Long(),
-                        Topics.PENDING_IMAGE)
+                        Topics.PENDING_IMAGE).withLoggingEnabled(StreamsSettings.batchBufferChangelog(config))
                 : Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BATCH_BUFFER), Serdes.Long(),
                         Topics.PENDING_IMAGE).withLoggingDisabled(), FIRST_PASS);
         t.addProcessor(HIERARCHY_RESCORE, processors::hierarchyRescore, FIRST_PASS);

@@ -37,8 +37,15 @@ final class ChildProcess implements AutoCloseable {
      * {@code log}, which is replaced if it exists.
      */
     static ChildProcess start(String name, Path log, String heap, List<String> args) {
+        return start(name, log, heap, List.of(), args);
+    }
+
+    /** As {@link #start(String, Path, String, List)}, with more JVM options (system properties) before the class. */
+    static ChildProcess start(String name, Path log, String heap, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "io.hiertag.cli.Hiertag"));
+                .toString(), "-Xmx" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.hiertag.cli.Hiertag"));
         command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());

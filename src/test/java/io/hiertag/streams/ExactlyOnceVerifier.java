@@ -38,6 +38,7 @@ final class ExactlyOnceVerifier implements AutoCloseable {
     private final Map<String, Integer> deadLetters = new HashMap<>();
     private final Set<String> seen = new HashSet<>();
     private final List<String> keyMismatches = new ArrayList<>();
+    private long newestTaggedAtMs = Long.MIN_VALUE;
 
     ExactlyOnceVerifier(HiertagConfig config, String bootstrapServers) {
         Topics topics = new Topics(config.topicPrefix());
@@ -68,6 +69,7 @@ final class ExactlyOnceVerifier implements AutoCloseable {
                     keyMismatches.add(key + " carries the tag of " + tag.getId());
                 }
                 tags.merge(key, 1, Integer::sum);
+                newestTaggedAtMs = Math.max(newestTaggedAtMs, tag.getTaggedAt().toEpochMilli());
             } else {
                 deadLetters.merge(key, 1, Integer::sum);
             }
@@ -75,6 +77,16 @@ final class ExactlyOnceVerifier implements AutoCloseable {
             n++;
         }
         return n;
+    }
+
+    /** The latest {@code taggedAt} (epoch ms) of the tags read so far; {@link Long#MIN_VALUE} before any. */
+    long newestTaggedAtMs() {
+        return newestTaggedAtMs;
+    }
+
+    /** Whether {@code id} appeared so far, as a tag or a dead letter. */
+    boolean seen(String id) {
+        return seen.contains(id);
     }
 
     /** How many different ids appeared so far, tags and dead letters together. */

@@ -39,6 +39,7 @@ final class InputFeed implements AutoCloseable {
     private final Thread thread;
     private volatile int published;
     private volatile boolean done;
+    private volatile boolean stopRequested;
     private volatile Throwable failure;
 
     private InputFeed(List<Input> inputs, ImagePublisher publisher, int perSecond) {
@@ -100,10 +101,30 @@ final class InputFeed implements AutoCloseable {
         return ids(false);
     }
 
+    /** After {@link #stop()}, only the inputs that were published. */
     private Set<String> ids(boolean valid) {
         Set<String> out = new LinkedHashSet<>();
-        inputs.stream().filter(in -> in.valid() == valid).forEach(in -> out.add(in.id()));
+        inputs.subList(0, stopRequested ? published : inputs.size()).stream().filter(in -> in.valid() == valid)
+                .forEach(in -> out.add(in.id()));
         return out;
+    }
+
+    /**
+     * Publishes nothing more, and returns once what was published is acknowledged; from then on the ids are those
+     * of the published inputs only. For a run that needs input only until something has happened.
+     */
+    void stop() throws InterruptedException {
+        stopRequested = true;
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+        assertHealthy();
+        if (!done) {
+            throw new AssertionError("the input feed did not stop within 30 s");
+        }
+    }
+
+    /** The bytes of the valid inputs' values: about what their batch-buffer entries weigh in its changelog. */
+    long validBytes() {
+        return inputs.stream().filter(Input::valid).mapToLong(in -> in.value().length).sum();
     }
 
     /** How many were handed to the producer so far. */
@@ -111,7 +132,7 @@ final class InputFeed implements AutoCloseable {
         return published;
     }
 
-    /** Whether every input was published and acknowledged by the broker. */
+    /** Whether every input (up to a {@link #stop()}) was published and acknowledged by the broker. */
     boolean done() {
         assertHealthy();
         return done;
@@ -129,6 +150,9 @@ final class InputFeed implements AutoCloseable {
             long start = System.nanoTime();
             List<Future<RecordMetadata>> sent = new ArrayList<>(inputs.size());
             for (Input in : inputs) {
+                if (stopRequested) {
+                    break;
+                }
                 long due = start + TimeUnit.SECONDS.toNanos(published) / perSecond;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
