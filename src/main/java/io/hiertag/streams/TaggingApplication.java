@@ -20,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +60,7 @@ public final class TaggingApplication implements AutoCloseable {
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
             TaggingApplication app = new TaggingApplication(engine, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
-            String images = new Topics(config.topicPrefix()).images();
+            String images = new Topics(config.topicPrefix()).images().name();
             streams.setStateListener((now, before) -> {
                 // After a rebalance: which input partitions this instance now works on.
                 LOG.info("Streams state {} -> {} (application.id={}){}", before, now, config.applicationId(),
