@@ -7,6 +7,7 @@ import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.labels.LabelSet;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.testmodel.TestModelVariant;
@@ -81,7 +82,8 @@ public final class BenchRunner {
         try (TaggingEngine engine = TaggingEngine.open(config, model, EncodingProgress.NONE)) {
             SavedModelDualEncoder encoder = engine.encoder();
             ImagePreprocessor preprocessor = encoder.contract().image().preprocessor();
-            ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
+            ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE,
+                    TensorFlowJpegPngDecoder.instance());
             float[] pixels = new float[photos.count() * preprocessor.floatsPerImage()];
             for (int p = 0; p < photos.count(); p++) {
                 preprocessor.preprocessInto(decoder.decode(photos.get(p)), pixels, p * preprocessor.floatsPerImage());

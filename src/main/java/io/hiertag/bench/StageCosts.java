@@ -7,6 +7,7 @@ import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.image.InvalidImageException;
 import io.hiertag.kafka.Topics;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.tagging.RejectedInputException;
 import io.hiertag.tagging.TaggingEngine;
@@ -54,7 +55,8 @@ final class StageCosts {
     private final BenchPhotos photos;
     private final TaggingEngine engine;
     private final ImagePreprocessor preprocessor;
-    private final ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE);
+    private final ImageDecoder decoder = new ImageDecoder(Long.MAX_VALUE, Long.MAX_VALUE,
+            TensorFlowJpegPngDecoder.instance());
     private final int repeats;
 
     StageCosts(BenchPhotos photos, TaggingEngine engine, int repeats) {

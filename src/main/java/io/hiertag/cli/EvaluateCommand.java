@@ -24,7 +24,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     static final class Input {
         @Option(names = "--images", paramLabel = "DIR",
-                description = "One sub-folder per class, named by wnid or class name, holding .jpg/.png images.")
+                description = "One sub-folder per class, named by wnid or class name, holding images (JPEG, PNG, "
+                        + "GIF, BMP, TIFF, WebP).")
         Path folder;
 
         @Option(names = "--manifest", paramLabel = "CSV", description = "Lines of path,label (paths relative to "

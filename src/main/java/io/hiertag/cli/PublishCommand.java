@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
+import io.hiertag.image.ImageFormat;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.labels.LabelSet;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
@@ -20,7 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "publish", description = "Publish JPEG/PNG files, or every such file under folders, as images.")
+@Command(name = "publish", description = "Publish image files (JPEG, PNG, GIF, BMP, TIFF, WebP), or every such file "
+        + "under folders, as images.")
 final class PublishCommand implements Callable<Integer> {
 
     @Mixin
@@ -43,7 +44,7 @@ final class PublishCommand implements Callable<Integer> {
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(PublishCommand::isImage).sorted()
+                    walk.filter(Files::isRegularFile).filter(ImageFormat::hasImageFileName).sorted()
                             .forEach(f -> files.add(new Path[] {p, f}));
                 }
             } else if (Files.isRegularFile(p)) {
@@ -53,7 +54,8 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         if (files.isEmpty()) {
-            throw new UserInputException("no .jpg, .jpeg or .png files under " + paths);
+            throw new UserInputException("no image files (" + String.join(", ", ImageFormat.FILE_EXTENSIONS)
+                    + ") under " + paths);
         }
         String bootstrap = KafkaConnection.clientBootstrap(config);
         try (ImagePublisher publisher = new ImagePublisher(config, bootstrap)) {
@@ -75,11 +77,6 @@ final class PublishCommand implements Callable<Integer> {
         }
         System.out.println("published " + files.size() + " images to " + bootstrap);
         return 0;
-    }
-
-    private static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 
     private static byte[] read(Path p) {

@@ -1,7 +1,7 @@
 package io.hiertag.config;
 
 import io.hiertag.image.HostAllowList;
-import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImageFormat;
 import io.hiertag.labels.HierarchyPrompts;
 import io.hiertag.model.ModelDevice;
 import io.hiertag.zeroshot.ConsistencyRule;
@@ -96,7 +96,8 @@ public final class HiertagConfig {
         known(STREAM_THREADS, "1", "Kafka Streams threads per instance.");
         known(INPUT_MAX_BYTES, "10000000", "Largest accepted encoded image, in bytes.");
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
-        known(INPUT_FORMATS, "jpeg,png", "Accepted image formats, sniffed from the bytes: jpeg, png.");
+        known(INPUT_FORMATS, "jpeg,png,gif,bmp,tiff,webp", "Accepted image formats, sniffed from the bytes: any of "
+                + "jpeg, png, gif, bmp, tiff, webp.");
         known(INPUT_URI_ALLOWED_DIRS, "", "Folders that file: URIs may point into, comma-separated; empty: none.");
         known(INPUT_URI_ALLOWED_HOSTS, "", "Hosts that http(s): URIs may point at, comma-separated: host allows only "
                 + "the scheme's default port (80, 443), host:port exactly that port, IPv6 as [::1]:8080; empty: none.");
@@ -281,15 +282,17 @@ public final class HiertagConfig {
         return inputMaxBytes() + 1024 * 1024;
     }
 
-    public Set<ImageDecoder.Format> inputFormats() {
-        Set<ImageDecoder.Format> out = EnumSet.noneOf(ImageDecoder.Format.class);
+    public Set<ImageFormat> inputFormats() {
+        Set<ImageFormat> out = EnumSet.noneOf(ImageFormat.class);
         for (String f : list(INPUT_FORMATS)) {
-            try {
-                out.add(ImageDecoder.Format.valueOf(f.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
+            ImageFormat format = Arrays.stream(ImageFormat.values())
+                    .filter(x -> x.settingName().equals(f.toLowerCase(Locale.ROOT))).findFirst().orElse(null);
+            if (format == null || !format.decodable()) {
                 throw new ConfigException(INPUT_FORMATS, values.get(INPUT_FORMATS), "'" + f + "' is not one of "
-                        + Arrays.toString(ImageDecoder.Format.values()).toLowerCase(Locale.ROOT));
+                        + ImageFormat.settingNames(ImageFormat.DECODABLE)
+                        + (format == null ? "" : " (" + format.displayName() + " cannot be decoded)"));
             }
+            out.add(format);
         }
         if (out.isEmpty()) {
             throw new ConfigException(INPUT_FORMATS, values.get(INPUT_FORMATS), "allow at least one format");

@@ -1,5 +1,6 @@
 package io.hiertag.eval;
 
+import io.hiertag.image.ImageFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +23,6 @@ public final class LabelledImages {
     public record Entry(Path path, String label) {
     }
 
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png");
-
     private LabelledImages() {
     }
 
@@ -44,7 +43,8 @@ public final class LabelledImages {
             throw new UncheckedIOException("cannot list " + root, e);
         }
         if (out.isEmpty()) {
-            throw new EvaluationInputException(root + " holds no class folders with .jpg, .jpeg or .png images");
+            throw new EvaluationInputException(root + " holds no class folders with images ("
+                    + String.join(", ", ImageFormat.FILE_EXTENSIONS) + ")");
         }
         return out;
     }
@@ -107,7 +107,6 @@ public final class LabelledImages {
     }
 
     private static boolean isImage(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(name::endsWith);
+        return Files.isRegularFile(p) && ImageFormat.hasImageFileName(p);
     }
 }

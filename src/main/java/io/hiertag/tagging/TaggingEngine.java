@@ -5,6 +5,7 @@ import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImageFetcher;
 import io.hiertag.image.ImageLoader;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.zeroshot.EncodingProgress;
 import io.hiertag.zeroshot.LabelSetModel;
 import io.hiertag.zeroshot.LabelSetModels;
@@ -74,7 +75,8 @@ public final class TaggingEngine implements AutoCloseable {
 
     /** The decoder with the configured size limits and formats. */
     public static ImageDecoder imageDecoder(HiertagConfig config) {
-        return new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats());
+        return new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats(),
+                TensorFlowJpegPngDecoder.instance());
     }
 
     public String modelId() {

@@ -11,6 +11,7 @@ import io.hiertag.model.ModelContract;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
+import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.awt.image.BufferedImage;
@@ -191,7 +192,7 @@ class CommandLineTest {
 
         ModelContract.ImageSpec spec = ModelContract.read(model).image();
         int s = spec.size();
-        ImageDecoder decoder = new ImageDecoder(10_000_000, 50_000_000);
+        ImageDecoder decoder = TaggingEngine.imageDecoder(HiertagConfig.defaults());
         float[] expected = new float[2 * s * s * 3];
         System.arraycopy(spec.preprocessor().preprocess(decoder.decode(Files.readAllBytes(flat))), 0, expected, 0,
                 s * s * 3);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.image.ImageFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +23,17 @@ class HiertagConfigTest {
         assertEquals(32, c.batchSize());
         assertEquals(Duration.ofMillis(200), c.batchMaxDelay());
         assertTrue(c.modelDir().isEmpty());
+    }
+
+    @Test
+    void everyDecodableFormatIsAcceptedByDefaultAndOnlyThoseCanBeListed() {
+        assertEquals(ImageFormat.DECODABLE, HiertagConfig.defaults().inputFormats());
+        assertEquals(EnumSet.of(ImageFormat.JPEG, ImageFormat.WEBP),
+                HiertagConfig.builder().set("input.formats", "JPEG, webp").build().inputFormats());
+        ConfigException heic = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().set("input.formats", "jpeg,heic").build());
+        assertTrue(heic.getMessage().contains("'heic' is not one of jpeg, png, gif, bmp, tiff, webp (HEIC/HEIF cannot "
+                + "be decoded)"), heic.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.hiertag.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.ExternalTool;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.labels.LabelSet;
 import io.hiertag.samples.SampleImages;

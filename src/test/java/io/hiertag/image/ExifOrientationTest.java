@@ -2,6 +2,7 @@ package io.hiertag.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.samples.SampleImages;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -51,16 +52,17 @@ class ExifOrientationTest {
     @Test
     void theOrientationIsReadFromBigAndLittleEndianExifAndDefaultsToNormal() throws Exception {
         byte[] plain = SampleImages.jpeg(SampleImages.generate(1, 1, 40, 20));
-        assertEquals(ExifOrientation.NORMAL, ExifOrientation.read(plain));
-        assertEquals(6, ExifOrientation.read(withExif(plain, 6, ByteOrder.BIG_ENDIAN)));
-        assertEquals(8, ExifOrientation.read(withExif(plain, 8, ByteOrder.LITTLE_ENDIAN)));
-        assertEquals(ExifOrientation.NORMAL, ExifOrientation.read(new byte[] {(byte) 0xFF, (byte) 0xD8}));
+        assertEquals(ExifOrientation.NORMAL, JpegHeader.read(plain).orientation());
+        assertEquals(6, JpegHeader.read(withExif(plain, 6, ByteOrder.BIG_ENDIAN)).orientation());
+        assertEquals(8, JpegHeader.read(withExif(plain, 8, ByteOrder.LITTLE_ENDIAN)).orientation());
+        assertEquals(ExifOrientation.NORMAL, JpegHeader.read(new byte[] {(byte) 0xFF, (byte) 0xD8}).orientation());
     }
 
     @Test
     void theDecoderHonoursIt() throws Exception {
         byte[] landscape = SampleImages.jpeg(SampleImages.generate(1, 2, 40, 20));
-        BufferedImage shown = new ImageDecoder(1 << 20, 1 << 20).decode(withExif(landscape, 6, ByteOrder.BIG_ENDIAN));
+        BufferedImage shown = new ImageDecoder(1 << 20, 1 << 20, TensorFlowJpegPngDecoder.instance())
+                .decode(withExif(landscape, 6, ByteOrder.BIG_ENDIAN));
         assertEquals(20, shown.getWidth());
         assertEquals(40, shown.getHeight());
     }

@@ -95,8 +95,10 @@ class BadInputEndToEndTest {
                 publish(pub, "too-many-bytes", Arrays.copyOf(jpeg, 250_000), null);
                 bad.put("pixel-bomb", new Expected(Stage.DECODE, "TOO_MANY_PIXELS"));
                 publish(pub, "pixel-bomb", SampleImages.pngHeaderClaiming(100_000, 100_000), null);
-                bad.put("gif", new Expected(Stage.DECODE, "UNSUPPORTED_FORMAT"));
-                publish(pub, "gif", encode(img, "gif"), null);
+                valid.add(publish(pub, "gif", encode(img, "gif"), null));
+                valid.add(publish(pub, "bmp", encode(img, "bmp"), null));
+                bad.put("heic", new Expected(Stage.DECODE, "UNSUPPORTED_FORMAT"));
+                publish(pub, "heic", "\0\0\0\24ftypheic\0\0\0\0mif1".getBytes(StandardCharsets.ISO_8859_1), null);
                 valid.add(publish(pub, "grey-png", png(SampleImages.grey(img)), null));
                 valid.add(publish(pub, "alpha-png", png(SampleImages.withAlpha(img)), null));
                 bad.put("unknown-label-set", new Expected(Stage.VALIDATE, "UNKNOWN_LABEL_SET"));
@@ -163,6 +165,8 @@ class BadInputEndToEndTest {
                 assertEquals(Boolean.FALSE, tags.get("truth-not-in-set").getGroundTruthKnown());
                 assertEquals(null, tags.get("truth-not-in-set").getCorrect());
                 assertTrue(dead.get("result-too-large").getMessage().contains(topics.tags().name()));
+                assertTrue(dead.get("heic").getMessage().startsWith("the image is HEIC/HEIF"),
+                        dead.get("heic").getMessage());
             }
         }
     }

@@ -18,6 +18,7 @@ import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.Topics;
 import io.hiertag.labels.LabelSet;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -154,7 +155,8 @@ class EvaluationMatchesStreamTest {
         Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(TestModels.testModel())) {
             Map<String, LabelSetModel> labelSets = TestModels.imagenet(encoder);
-            ImageLoader loader = new ImageLoader(new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels()),
+            ImageLoader loader = new ImageLoader(new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(),
+                    TensorFlowJpegPngDecoder.instance()),
                     new ImageFetcher(List.of(), Set.of(), config.inputMaxBytes(), Duration.ofSeconds(1)));
             Outputs outputs = new Outputs(topics, config.maxRecordBytes(), config.maxRecordBytes(), encoder.modelId());
             try (BatchEmbedder embedder = new BatchEmbedder(encoder, true);

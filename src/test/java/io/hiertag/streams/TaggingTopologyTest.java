@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.PilCorpus;
 import io.hiertag.avro.Candidate;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
@@ -21,6 +22,7 @@ import io.hiertag.image.ImageLoader;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.Topics;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.tagging.FirstPassOutcome;
@@ -88,7 +90,7 @@ class TaggingTopologyTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        loader = new ImageLoader(new ImageDecoder(200_000, 10_000_000),
+        loader = new ImageLoader(new ImageDecoder(200_000, 10_000_000, TensorFlowJpegPngDecoder.instance()),
                 new ImageFetcher(List.of(allowedDir), Set.of(), 200_000, Duration.ofSeconds(2)));
         embedder = new BatchEmbedder(encoder, true);
     }
@@ -240,7 +242,8 @@ class TaggingTopologyTest {
         images.pipeInput("empty-value", new byte[0], t0);
         images.pipeInput("missing-id", event("", png(2), "imagenet-1k", null), t0);
         images.pipeInput("unknown-set", event("unknown-set", png(2), "my-vocabulary", null), t0);
-        images.pipeInput("gif", event("gif", "GIF89a......".getBytes(), "imagenet-1k", null), t0);
+        images.pipeInput("heic", event("heic", "\0\0\0\24ftypheic\0\0\0\0mif1".getBytes(StandardCharsets.ISO_8859_1),
+                "imagenet-1k", null), t0);
         images.pipeInput("empty-image", event("empty-image", new byte[0], "imagenet-1k", null), t0);
         images.pipeInput("too-big", event("too-big", new byte[200_001], "imagenet-1k", null), t0);
         images.pipeInput("by-uri", Topics.IMAGE_EVENT.serializer().serialize("t", uri), t0);
@@ -257,7 +260,7 @@ class TaggingTopologyTest {
                 tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
         Map<String, DeadLetter> byKey = new java.util.LinkedHashMap<>();
         deadLetters.readKeyValuesToList().forEach(kv -> byKey.put(new String(kv.key), kv.value));
-        assertEquals(List.of("not-avro", "empty-value", "missing-id", "unknown-set", "gif", "empty-image", "too-big",
+        assertEquals(List.of("not-avro", "empty-value", "missing-id", "unknown-set", "heic", "empty-image", "too-big",
                 "by-uri", "no-image", "escaping-uri", "both", "truncated"), List.copyOf(byKey.keySet()));
         assertDead(byKey.get("not-avro"), Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT");
         assertArrayEquals(notAvro, bytes(byKey.get("not-avro").getOriginalValue()));
@@ -265,7 +268,9 @@ class TaggingTopologyTest {
         assertDead(byKey.get("missing-id"), Stage.VALIDATE, "MISSING_ID");
         assertDead(byKey.get("unknown-set"), Stage.VALIDATE, "UNKNOWN_LABEL_SET");
         assertTrue(byKey.get("unknown-set").getMessage().contains("'my-vocabulary'"));
-        assertDead(byKey.get("gif"), Stage.DECODE, "UNSUPPORTED_FORMAT");
+        assertDead(byKey.get("heic"), Stage.DECODE, "UNSUPPORTED_FORMAT");
+        assertTrue(byKey.get("heic").getMessage().startsWith("the image is HEIC/HEIF"),
+                byKey.get("heic").getMessage());
         assertDead(byKey.get("empty-image"), Stage.DECODE, "EMPTY_IMAGE");
         assertDead(byKey.get("too-big"), Stage.DECODE, "TOO_LARGE");
         assertDead(byKey.get("by-uri"), Stage.VALIDATE, "URI_NOT_ALLOWED");
@@ -280,6 +285,37 @@ class TaggingTopologyTest {
         assertEquals(topics.images().name(), truncated.getSourceTopic());
         assertEquals(13, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
+    }
+
+    /** Real files of every accepted format (PIL writes them) are tagged; others are refused by the name of theirs. */
+    @Test
+    void everyAcceptedFormatIsTaggedAndOtherFormatsAreDeadLetteredByName(@TempDir Path dir) throws Exception {
+        Path corpus = PilCorpus.write(dir);
+        List<String> accepted = List.of("baseline.jpg", "progressive.jpg", "cmyk-adobe.jpg", "ycck.jpg", "rgba.png",
+                "grey16.png", "palette.png", "transparent.gif", "palette.bmp", "lzw.tif", "cmyk.tif", "lossy.webp",
+                "lossless-alpha.webp");
+        Map<String, String> refused = Map.of("image.heic", "HEIC/HEIF", "image.avif", "AVIF", "image.svg", "SVG",
+                "image.jp2", "JPEG 2000", "image.pdf", "PDF");
+        start(32);
+        for (String name : accepted) {
+            images.pipeInput(name, event(name, Files.readAllBytes(corpus.resolve(name)), "imagenet-1k", null), t0);
+        }
+        for (String name : refused.keySet()) {
+            images.pipeInput(name, event(name, Files.readAllBytes(corpus.resolve(name)), "imagenet-1k", null), t0);
+        }
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        List<TestRecord<String, TagResult>> tagged = tags.readRecordsToList();
+        assertEquals(accepted, tagged.stream().map(TestRecord::key).toList());
+        tagged.forEach(t -> assertWellFormed(t.value()));
+        Map<String, DeadLetter> dead = new java.util.HashMap<>();
+        deadLetters.readKeyValuesToList().forEach(kv -> dead.put(new String(kv.key, StandardCharsets.UTF_8), kv.value));
+        assertEquals(refused.keySet(), dead.keySet());
+        refused.forEach((name, format) -> {
+            DeadLetter d = dead.get(name);
+            assertDead(d, Stage.DECODE, "UNSUPPORTED_FORMAT");
+            assertTrue(d.getMessage().startsWith("the image is " + format + " "), d.getMessage());
+        });
     }
 
     @Test

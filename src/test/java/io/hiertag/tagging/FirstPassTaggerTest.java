@@ -14,6 +14,7 @@ import io.hiertag.image.ImageFetcher;
 import io.hiertag.image.ImageLoader;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.model.SavedModelDualEncoder;
+import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TestModels;
 import io.hiertag.zeroshot.LabelSetModel;
@@ -45,7 +46,8 @@ class FirstPassTaggerTest {
         encoder = SavedModelDualEncoder.open(TestModels.testModel());
         labelSets = TestModels.imagenet(encoder);
         embedder = new BatchEmbedder(encoder, true);
-        ImageLoader images = new ImageLoader(new ImageDecoder(10_000_000, 50_000_000),
+        ImageLoader images = new ImageLoader(new ImageDecoder(10_000_000, 50_000_000,
+                TensorFlowJpegPngDecoder.instance()),
                 new ImageFetcher(List.of(), Set.of(), 10_000_000, Duration.ofSeconds(1)));
         tagger = new FirstPassTagger(embedder, images, labelSets, Clock.systemUTC());
     }

@@ -1,4 +1,4 @@
-package io.hiertag.eval;
+package io.hiertag;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs programs outside the JVM (Python with NumPy, Chromium) for tests that check our files with other readers.
- * A developer without the program gets a skipped test; CI (environment variable {@code CI} set) installs them,
- * so there a missing program fails the test instead of hiding it.
+ * Runs programs outside the JVM (Python with NumPy or PIL, Chromium) for tests that check our files with other
+ * readers, or our reading of other writers' files. A developer without the program gets a skipped test; CI
+ * (environment variable {@code CI} set) installs them, so there a missing program fails the test instead of
+ * hiding it.
  */
-final class ExternalTool {
+public final class ExternalTool {
     private ExternalTool() {
     }
 
     /** Skips the calling test when {@code available} is false, unless on CI, where it fails. */
-    static void require(boolean available, String what) {
+    public static void require(boolean available, String what) {
         if (System.getenv("CI") != null) {
             assertTrue(available, what + " is required on CI");
         } else {
@@ -30,14 +31,15 @@ final class ExternalTool {
     }
 
     /** What a finished program returned. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /**
      * Runs {@code command} with stdout and stderr merged into a file (a pipe could fill up and block the
      * program), killing it after {@code timeout}.
      */
-    static Result run(List<String> command, Duration timeout, Path workDir) throws IOException, InterruptedException {
+    public static Result run(List<String> command, Duration timeout, Path workDir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(workDir, "output", ".log");
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
