@@ -1,4 +1,4 @@
-package io.hiertag.eval;
+package io.hiertag.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,16 +12,28 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs programs outside the JVM (Python with NumPy, Chromium) for tests that check our files with other readers.
+ * Runs programs outside the JVM (Python with NumPy, PIL and torchvision; Chromium) for tests that check our files
+ * or numbers against other implementations.
  * A developer without the program gets a skipped test; CI (environment variable {@code CI} set) installs them,
  * so there a missing program fails the test instead of hiding it.
  */
-final class ExternalTool {
+public final class ExternalTool {
+
+    /** Debian's Python, which has the Debian packages (python3-numpy, …), not whatever python3 is on the PATH. */
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+
     private ExternalTool() {
     }
 
+    /** {@link #require}s {@link #PYTHON} to import every module named. */
+    public static void requirePython(Path workDir, String... modules) throws IOException, InterruptedException {
+        String imports = String.join(", ", modules);
+        require(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import " + imports),
+                Duration.ofSeconds(60), workDir).exitCode() == 0, PYTHON + " with " + imports);
+    }
+
     /** Skips the calling test when {@code available} is false, unless on CI, where it fails. */
-    static void require(boolean available, String what) {
+    public static void require(boolean available, String what) {
         if (System.getenv("CI") != null) {
             assertTrue(available, what + " is required on CI");
         } else {
@@ -30,14 +42,15 @@ final class ExternalTool {
     }
 
     /** What a finished program returned. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /**
      * Runs {@code command} with stdout and stderr merged into a file (a pipe could fill up and block the
      * program), killing it after {@code timeout}.
      */
-    static Result run(List<String> command, Duration timeout, Path workDir) throws IOException, InterruptedException {
+    public static Result run(List<String> command, Duration timeout, Path workDir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(workDir, "output", ".log");
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
