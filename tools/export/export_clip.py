@@ -13,7 +13,7 @@ Writes into OUT:
       embed_images: images    float32 [batch, S, S, 3] NHWC, CLIP mean/std normalised -> embeddings [batch, D]
       embed_texts:  token_ids int32 [batch, 77], start/end tokens, padded with 0        -> embeddings [batch, D]
   clip-bpe-vocab-16e6.txt.gz   CLIP's BPE merges, the file hiertag's ClipBpeTokenizer reads
-  hiertag-model.json           contract v1: clip-bpe, 77 tokens, bicubic resize and centre crop, CLIP mean/std
+  hiertag-model.json           contract v1: clip-bpe, 77 tokens, pil-bicubic resize and centre crop, CLIP mean/std
   tokenizer-check.tsv          Hugging Face's token ids for a few texts
 
 Usage:

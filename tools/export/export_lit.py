@@ -13,7 +13,7 @@ Writes into OUT:
       embed_images: images    float32 [batch, S, S, 3], pixels already mapped to [-1, 1] -> embeddings [batch, D]
       embed_texts:  token_ids int32 [batch, 16], [CLS] first, no [SEP], padded with 0     -> embeddings [batch, D]
   vocab.txt                    the checkpoint's WordPiece vocabulary
-  hiertag-model.json           contract v1: wordpiece, 16 tokens, lower-case, resize to S x S bilinear, range -1..1
+  hiertag-model.json           contract v1: wordpiece, 16 tokens, lower-case, resize to S x S tf-bilinear, range -1..1
   tokenizer-check.tsv          big_vision's own token ids for a few texts
 
 Usage:

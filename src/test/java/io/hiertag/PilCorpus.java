@@ -2,6 +2,7 @@ package io.hiertag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.hiertag.testing.ExternalTool;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.List;
  */
 public final class PilCorpus {
 
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final String SCRIPT = "/io/hiertag/pil_corpus.py";
     private static final String PHOTO = "/hiertag/bench/photos/chelsea.jpg";
 
@@ -32,15 +32,14 @@ public final class PilCorpus {
      * @return {@code dir}
      */
     public static Path write(Path dir) throws IOException, InterruptedException {
-        ExternalTool.require(ExternalTool.run(List.of(PYTHON.toString(), "-c", "import PIL, numpy"),
-                Duration.ofSeconds(30), dir).exitCode() == 0, PYTHON + " with python3-pil and python3-numpy");
+        ExternalTool.requirePython(dir, "PIL", "numpy");
         Path script = copy(SCRIPT, dir.resolve("pil_corpus.py"));
         Path photo = copy(PHOTO, dir.resolve("photo.jpg"));
         // An RGB profile other than sRGB, which PIL ignores: a decoder that applied it would change every pixel.
         Path icc = Files.write(dir.resolve("linear-rgb.icc"), ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB)
                 .getData());
         Path out = Files.createDirectories(dir.resolve("corpus"));
-        ExternalTool.Result r = ExternalTool.run(List.of(PYTHON.toString(), script.toString(), out.toString(),
+        ExternalTool.Result r = ExternalTool.run(List.of(ExternalTool.PYTHON.toString(), script.toString(), out.toString(),
                 photo.toString(), icc.toString()), Duration.ofSeconds(120), dir);
         assertEquals(0, r.exitCode(), r.output());
         return out;

@@ -240,7 +240,8 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
         requireText(file, "image.output", image.output());
         requirePositive(file, "image.size", image.size());
         if (image.resize() == null) {
-            throw new ModelContractException(file, "image.resize", "must be bilinear, bicubic or area");
+            throw new ModelContractException(file, "image.resize",
+                    "must be pil-bicubic, pil-bilinear, tf-bilinear, tf-bicubic or tf-area");
         }
         validateNormalization(file, image.normalization());
         if (text == null) {

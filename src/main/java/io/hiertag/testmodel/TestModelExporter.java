@@ -78,7 +78,7 @@ public final class TestModelExporter {
                 variant.modelName(),
                 variant.embeddingSize(),
                 new ModelContract.ImageSpec("embed_images", "images", "embeddings", variant.imageSize(),
-                        Resize.BILINEAR, true,
+                        Resize.TF_BILINEAR, true,
                         new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
                                 List.of(0.26862954, 0.26130258, 0.27577711))),
                 new ModelContract.TextSpec("embed_texts", "token_ids", null, "embeddings",

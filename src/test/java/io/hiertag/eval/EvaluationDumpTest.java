@@ -3,11 +3,11 @@ package io.hiertag.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hiertag.ExternalTool;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.labels.LabelSet;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TestModels;
+import io.hiertag.testing.ExternalTool;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * CSV's (up to float32 rounding where two scores are within 1e-5).
  */
 class EvaluationDumpTest {
-
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     /** Loads every array, checks shapes and dtypes, recomputes top-5 and rescoring, prints one verdict line. */
     private static final String CHECK = String.join("\n",
@@ -60,8 +58,7 @@ class EvaluationDumpTest {
 
     @Test
     void numpyLoadsEveryArrayAndRecomputesTheDecisions() throws Exception {
-        ExternalTool.require(Files.isExecutable(PYTHON) && ExternalTool.run(List.of(PYTHON.toString(), "-c",
-                "import numpy"), Duration.ofSeconds(30), work).exitCode() == 0, "python3 with NumPy");
+        ExternalTool.requirePython(work, "numpy");
         Path images = work.resolve("images");
         for (String label : List.of("n01443537", "goldfish", "tennis ball")) {
             Path dir = Files.createDirectories(images.resolve(label));
@@ -77,8 +74,8 @@ class EvaluationDumpTest {
                 new EvaluationRun.Options(LabelSet.IMAGENET_1K, images.toString(), report, dump),
                 EncodingProgress.NONE, EncodingProgress.NONE);
         Path script = Files.writeString(work.resolve("check.py"), CHECK);
-        ExternalTool.Result r = ExternalTool.run(List.of(PYTHON.toString(), script.toString(), dump.toString(),
-                report.resolve("report.json").toString()), Duration.ofSeconds(60), work);
+        ExternalTool.Result r = ExternalTool.run(List.of(ExternalTool.PYTHON.toString(), script.toString(),
+                dump.toString(), report.resolve("report.json").toString()), Duration.ofSeconds(60), work);
         assertEquals(0, r.exitCode(), r.output());
         String[] counts = r.output().strip().split(" ");
         assertEquals("top5", counts[0], r.output());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hiertag.ExternalTool;
+import io.hiertag.testing.ExternalTool;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hiertag.ExternalTool;
+import io.hiertag.testing.ExternalTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpyWriterTest {
-
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
 
     @TempDir
     Path dir;
@@ -116,9 +114,7 @@ class NpyWriterTest {
 
     @Test
     void numpyLoadsWhatWeWrite() throws IOException, InterruptedException {
-        ExternalTool.require(Files.isExecutable(PYTHON), PYTHON.toString());
-        ExternalTool.require(ExternalTool.run(List.of(PYTHON.toString(), "-c", "import numpy"), Duration.ofSeconds(30),
-                dir).exitCode() == 0, "NumPy for " + PYTHON);
+        ExternalTool.requirePython(dir, "numpy");
         Path floats = dir.resolve("f.npy");
         NpyWriter.float32(floats, new float[] {0.5f, -1.25f, 3f, 0f, 2f, -8f}, 3, 2);
         Path ints = dir.resolve("i.npy");
@@ -127,8 +123,8 @@ class NpyWriterTest {
                 + "for f in sys.argv[1:]:\n"
                 + "    a = np.load(f)\n"
                 + "    print(a.dtype, a.shape, a.ravel().tolist())\n";
-        ExternalTool.Result r = ExternalTool.run(
-                List.of(PYTHON.toString(), "-c", script, floats.toString(), ints.toString()), Duration.ofSeconds(60), dir);
+        ExternalTool.Result r = ExternalTool.run(List.of(ExternalTool.PYTHON.toString(), "-c", script,
+                floats.toString(), ints.toString()), Duration.ofSeconds(60), dir);
         assertEquals(0, r.exitCode(), r.output());
         assertEquals("float32 (3, 2) [0.5, -1.25, 3.0, 0.0, 2.0, -8.0]\n"
                 + "int32 (2, 1, 2) [4, -3, 1000000, 0]\n", r.output());

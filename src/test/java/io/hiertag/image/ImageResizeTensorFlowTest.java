@@ -22,7 +22,7 @@ import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
-/** The preprocessor's resampling equals TensorFlow's resize ops (half-pixel centres, no antialiasing). */
+/** The {@code tf-*} resizes equal TensorFlow's own resize ops (half-pixel centres, no antialiasing). */
 class ImageResizeTensorFlowTest {
 
     private static final Normalization IDENTITY = new Normalization.Range(0, 255);
@@ -34,9 +34,9 @@ class ImageResizeTensorFlowTest {
 
     @ParameterizedTest
     @CsvSource({
-        "BILINEAR, 37, 23, 16", "BILINEAR, 5, 7, 16", "BILINEAR, 64, 64, 16",
-        "BICUBIC, 37, 23, 16", "BICUBIC, 5, 7, 16", "BICUBIC, 64, 64, 16",
-        "AREA, 37, 23, 16", "AREA, 64, 64, 16", "AREA, 50, 50, 16",
+        "TF_BILINEAR, 37, 23, 16", "TF_BILINEAR, 5, 7, 16", "TF_BILINEAR, 64, 64, 16",
+        "TF_BICUBIC, 37, 23, 16", "TF_BICUBIC, 5, 7, 16", "TF_BICUBIC, 64, 64, 16",
+        "TF_AREA, 37, 23, 16", "TF_AREA, 64, 64, 16", "TF_AREA, 50, 50, 16",
     })
     void matchesTensorFlow(Resize resize, int width, int height, int size) {
         // Mid-range values keep bicubic's overshoot inside 0..255, where the preprocessor clamps and TF does not.
@@ -73,9 +73,10 @@ class ImageResizeTensorFlowTest {
             Placeholder<TFloat32> images = tf.placeholder(TFloat32.class);
             Operand<TInt32> target = tf.constant(new int[] {size, size});
             Operand<TFloat32> resized = switch (resize) {
-                case BILINEAR -> tf.image.resizeBilinear(images, target, ResizeBilinear.halfPixelCenters(true));
-                case BICUBIC -> tf.image.resizeBicubic(images, target, ResizeBicubic.halfPixelCenters(true));
-                case AREA -> tf.image.resizeArea(images, target);
+                case TF_BILINEAR -> tf.image.resizeBilinear(images, target, ResizeBilinear.halfPixelCenters(true));
+                case TF_BICUBIC -> tf.image.resizeBicubic(images, target, ResizeBicubic.halfPixelCenters(true));
+                case TF_AREA -> tf.image.resizeArea(images, target);
+                case PIL_BILINEAR, PIL_BICUBIC -> throw new IllegalArgumentException(resize + " is not a TensorFlow op");
             };
             try (Result result = session.runner().feed(images, input).fetch(resized).run()) {
                 TFloat32 out = (TFloat32) result.get(0);

@@ -41,7 +41,7 @@ class ExportRecipesTest {
         assertEquals("vocab.txt", lit.text().vocabulary());
         // big_vision's LiT evaluation: resize(224)|value_range(-1, 1), i.e. both sides bilinear, no crop.
         assertEquals(new Normalization.Range(-1, 1), lit.image().normalization());
-        assertEquals(Resize.BILINEAR, lit.image().resize());
+        assertEquals(Resize.TF_BILINEAR, lit.image().resize());
         assertFalse(lit.image().centerCrop());
         assertEquals(224, lit.image().size());
     }
@@ -54,7 +54,7 @@ class ExportRecipesTest {
         assertEquals(ClipBpeTokenizer.CONTEXT_LENGTH, clip.text().maxLength());
         assertEquals(new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
                 List.of(0.26862954, 0.26130258, 0.27577711)), clip.image().normalization());
-        assertEquals(Resize.BICUBIC, clip.image().resize());
+        assertEquals(Resize.PIL_BICUBIC, clip.image().resize()); // clip._transform: PIL Resize(224, BICUBIC)
         assertTrue(clip.image().centerCrop());
         assertEquals(224, clip.image().size());
         // export_clip.py copies the merges file hiertag bundles, under the name the template gives it.

@@ -38,7 +38,7 @@ class ModelContractTest {
         ModelContract.ImageSpec image = contract.image();
         ModelContract lit = new ModelContract(1, "lit", 768,
                 new ModelContract.ImageSpec(image.signature(), image.input(), image.output(), 224,
-                        Resize.AREA, false, new Normalization.Range(-1, 1)),
+                        Resize.TF_AREA, false, new Normalization.Range(-1, 1)),
                 contract.text());
         lit.write(dir);
         assertEquals(lit, ModelContract.read(dir));
@@ -50,7 +50,7 @@ class ModelContractTest {
         "\"name\": \"hiertag-test-model\"|\"name\": \" \"|name",
         "\"embeddingSize\": 64|\"embeddingSize\": 0|embeddingSize",
         "\"signature\": \"embed_images\"|\"signature\": \"\"|image.signature",
-        "\"resize\": \"bilinear\"|\"resize\": \"nearest\"|image.resize",
+        "\"resize\": \"tf-bilinear\"|\"resize\": \"nearest\"|image.resize",
         "\"size\": 64|\"size\": -3|image.size",
         "\"size\": 64|\"size\": null|image.size",
         "\"type\": \"mean-std\"|\"type\": \"gamma\"|image.normalization",
@@ -73,6 +73,22 @@ class ModelContractTest {
         ModelContractException e = assertThrows(ModelContractException.class, () -> ModelContract.read(dir));
         assertEquals(field, e.field(), e.getMessage());
         assertTrue(e.getMessage().startsWith(file + ": field '" + field + "'"), e.getMessage());
+    }
+
+    /** Each resize name reads as its reference's; the names from before the references were named still do. */
+    @ParameterizedTest
+    @CsvSource({
+        "pil-bicubic, PIL_BICUBIC", "pil-bilinear, PIL_BILINEAR",
+        "tf-bilinear, TF_BILINEAR", "tf-bicubic, TF_BICUBIC", "tf-area, TF_AREA",
+        "bilinear, TF_BILINEAR", "bicubic, TF_BICUBIC", "area, TF_AREA",
+    })
+    void readsEveryResizeNameAndTheOldAliases(String name, Resize expected) throws IOException {
+        TestModelExporter.contract().write(dir);
+        Path file = dir.resolve(ModelContract.FILE_NAME);
+        String json = Files.readString(file);
+        assertTrue(json.contains("\"tf-bilinear\""), json);
+        Files.writeString(file, json.replace("\"tf-bilinear\"", "\"" + name + "\""));
+        assertEquals(expected, ModelContract.read(dir).image().resize());
     }
 
     @Test

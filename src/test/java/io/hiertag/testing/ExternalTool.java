@@ -1,4 +1,4 @@
-package io.hiertag;
+package io.hiertag.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,13 +12,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs programs outside the JVM (Python with NumPy or PIL, Chromium) for tests that check our files with other
- * readers, or our reading of other writers' files. A developer without the program gets a skipped test; CI
- * (environment variable {@code CI} set) installs them, so there a missing program fails the test instead of
- * hiding it.
+ * Runs programs outside the JVM (Python with NumPy, PIL and torchvision; Chromium) for tests that check our files
+ * or numbers against other implementations.
+ * A developer without the program gets a skipped test; CI (environment variable {@code CI} set) installs them,
+ * so there a missing program fails the test instead of hiding it.
  */
 public final class ExternalTool {
+
+    /** Debian's Python, which has the Debian packages (python3-numpy, …), not whatever python3 is on the PATH. */
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
+
     private ExternalTool() {
+    }
+
+    /** {@link #require}s {@link #PYTHON} to import every module named. */
+    public static void requirePython(Path workDir, String... modules) throws IOException, InterruptedException {
+        String imports = String.join(", ", modules);
+        require(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import " + imports),
+                Duration.ofSeconds(60), workDir).exitCode() == 0, PYTHON + " with " + imports);
     }
 
     /** Skips the calling test when {@code available} is false, unless on CI, where it fails. */
