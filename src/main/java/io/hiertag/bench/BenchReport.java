@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One bench run: the machine, the settings and every figure (a)–(h) with the headline ratios. Written as JSON
+ * One bench run: the machine, the settings and every figure (a)–(i) with the headline ratios. Written as JSON
  * (all fields) and as a Markdown table.
  *
  * @param loadAfter the load averages when the run ended; with {@link MachineInfo#loadBefore()} they say whether
@@ -21,7 +21,7 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
         Map<String, Object> settings, Model model, List<ModelLimit.Rate> modelLimit,
         FirstPassThroughput.Result firstPass,
         PipelineRun.Throughput pipeline, Percentiles rescoreMicros, PipelineRun.Latency latency, Startups startup,
-        MemoryWatch.Peaks memory, Stages stages, Efficiency efficiency) {
+        MemoryWatch.Peaks memory, Stages stages, Efficiency efficiency, PilComparison.Result pil) {
 
     /** The measured model: its id, input size and cost per image. */
     record Model(String id, int imageSize, int embeddingSize, double imageGflops, double textMflopsPerText) {}
@@ -109,6 +109,12 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
         row(md, f("**pipeline efficiency** (c)×%d/(a) at batch %d", efficiency.forwardPassesPerImage(),
                 efficiency.batch()), f("**%.3f** (per CPU-s: %.3f)", efficiency.pipeline(),
                         efficiency.pipelineCpu()));
+        for (PilComparison.Size size : pil.sizes()) {
+            row(md, "(i) decode + preprocess, one thread, " + size.photos(), f("hiertag %.2f ms (decode %.2f), PIL "
+                    + "%.2f ms (decode %.2f): **%.2f×** PIL's time", size.hiertagMs(), size.hiertagDecodeMs(),
+                    size.pilMs(), size.pilDecodeMs(), size.ratio()));
+        }
+        row(md, "(i) reference", pil.reference());
         md.append("\nRun time: ").append(f("%.0f s", seconds)).append(".\n");
         return md.toString();
     }

@@ -76,7 +76,7 @@ public final class BenchRunner {
 
     /** The figures measured without Kafka. */
     private record InProcess(String modelId, List<ModelLimit.Rate> limit, FirstPassThroughput.Result firstPass,
-            StageCosts.Result stages, boolean flip) {}
+            StageCosts.Result stages, boolean flip, PilComparison.Result pil) {}
 
     private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
         try (TaggingEngine engine = TaggingEngine.open(config, model, EncodingProgress.NONE)) {
@@ -103,7 +103,10 @@ public final class BenchRunner {
             step("(b) first pass without Kafka, " + options.firstPassImages() + " images, interleaved with (a)");
             FirstPassThroughput.Result firstPass = FirstPassThroughput.measure(engine.firstPass(), modelLimit,
                     BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
-            return new InProcess(encoder.modelId(), limit, firstPass, stages, config.consistencyRule().flip());
+            step("(i) decode and preprocessing beside PIL, one thread");
+            PilComparison.Result pil = PilComparison.measure(photos, TaggingEngine.imageDecoder(config),
+                    work.resolve("pil"), options.pilRepeats());
+            return new InProcess(encoder.modelId(), limit, firstPass, stages, config.consistencyRule().flip(), pil);
         }
     }
 
@@ -150,7 +153,7 @@ public final class BenchRunner {
                 overhead);
         return new BenchReport(options.name(), started.toString(), (System.nanoTime() - t0) / 1e9, machine,
                 MachineInfo.load(), settings, model, in.limit(), in.firstPass(), pipeline,
-                in.stages().rescoreMicros(), latency, startups, memory, stages, efficiency);
+                in.stages().rescoreMicros(), latency, startups, memory, stages, efficiency, in.pil());
     }
 
     private void step(String what) {

@@ -26,7 +26,7 @@ class BenchRunnerTest {
     @Test
     void producesEveryFigureInTheJsonReport() throws Exception {
         BenchOptions tiny = new BenchOptions("smoke", TestModelVariant.TEST, 4, List.of(1, 4), Duration.ZERO, 8, 4, 8,
-                Duration.ofSeconds(1), 0.5, 5, 20);
+                Duration.ofSeconds(1), 0.5, 5, 20, 3);
         BenchReport report = new BenchRunner(tiny, dir.resolve("work"), TestModels.testModel(), System.err).run();
         report.write(dir.resolve("out"));
 
@@ -54,5 +54,12 @@ class BenchRunnerTest {
         assertEquals(2, json.get("efficiency").get("forwardPassesPerImage").asInt());
         assertTrue(json.get("efficiency").get("pipeline").asDouble() > 0);
         assertTrue(Files.readString(dir.resolve("out/bench-smoke.md")).contains("pipeline efficiency"));
+        JsonNode pil = json.get("pil");
+        assertEquals(2, pil.get("sizes").size(), "(i) both photo sizes");
+        pil.get("sizes").forEach(size -> assertTrue(size.get("hiertagMs").asDouble() > 0, "(i) " + size));
+        if (System.getenv("CI") != null || Files.isExecutable(PilComparison.PYTHON)) {
+            assertTrue(pil.get("reference").asText().startsWith("Pillow"), "(i) PIL ran: " + pil);
+            pil.get("sizes").forEach(size -> assertTrue(size.get("ratio").asDouble() > 0, "(i) " + size));
+        }
     }
 }

@@ -1,0 +1,162 @@
+package io.hiertag.bench;
+
+import io.hiertag.image.ImageDecoder;
+import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.InvalidImageException;
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * (i) Decode plus preprocessing per image on one thread, hiertag beside the reference OpenAI CLIP uses (PIL and
+ * torchvision, from Debian's python3-pil and python3-torchvision) on the same files in the same run: the bench
+ * photos at 500×375, and the same photos scaled to 12 megapixels (4000×3000, JPEG quality 90). Both sides do
+ * CLIP's work: decode to RGB, bicubic resize of the short side to 224, centre crop, normalise. Each figure is the
+ * median over repeats per file, averaged over the files.
+ */
+final class PilComparison {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final int SIZE = 224;
+    private static final Normalization CLIP = new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
+            List.of(0.26862954, 0.26130258, 0.27577711));
+
+    /** One photo size: milliseconds per image for each side, and hiertag's time over PIL's. */
+    record Size(String photos, double hiertagDecodeMs, double hiertagMs, double pilDecodeMs, double pilMs,
+            double ratio) {}
+
+    /** @param reference the reference's versions, or why it could not run (then the PIL figures are NaN) */
+    record Result(String reference, List<Size> sizes) {}
+
+    private PilComparison() {
+    }
+
+    static Result measure(BenchPhotos photos, ImageDecoder decoder, Path work, int repeats) throws IOException,
+            InterruptedException, InvalidImageException {
+        ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, Resize.PIL_BICUBIC, true, CLIP);
+        Files.createDirectories(work);
+        List<Path> small = new ArrayList<>();
+        List<Path> large = new ArrayList<>();
+        for (int i = 0; i < photos.count(); i++) {
+            small.add(Files.write(work.resolve("photo-" + i + ".jpg"), photos.get(i)));
+            large.add(Files.write(work.resolve("photo-" + i + "-12mp.jpg"), upscaled(photos.get(i), 4000, 3000)));
+        }
+        String reference;
+        List<double[]> pilSmall;
+        List<double[]> pilLarge;
+        try {
+            List<String> lines = runPil(work, repeats, concat(small, large));
+            reference = lines.get(0);
+            pilSmall = pilTimes(lines.subList(1, 1 + small.size()));
+            pilLarge = pilTimes(lines.subList(1 + small.size(), lines.size()));
+        } catch (IOException e) {
+            reference = "not available: " + e.getMessage();
+            pilSmall = null;
+            pilLarge = null;
+        }
+        return new Result(reference, List.of(
+                size("500×375 bench photos", small, decoder, preprocessor, repeats, pilSmall),
+                size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, Math.max(3, repeats / 4),
+                        pilLarge)));
+    }
+
+    private static Size size(String name, List<Path> files, ImageDecoder decoder, ImagePreprocessor preprocessor,
+            int repeats, List<double[]> pil) throws IOException, InvalidImageException {
+        double decode = 0;
+        double total = 0;
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            double[] d = new double[repeats];
+            double[] t = new double[repeats];
+            preprocessor.preprocess(decoder.decode(bytes)); // warms the JIT for this size
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                BufferedImage image = decoder.decode(bytes);
+                long t1 = System.nanoTime();
+                preprocessor.preprocess(image);
+                long t2 = System.nanoTime();
+                d[r] = (t1 - t0) / 1e6;
+                t[r] = (t2 - t0) / 1e6;
+            }
+            decode += Percentiles.of(d).p50() / files.size();
+            total += Percentiles.of(t).p50() / files.size();
+        }
+        double pilDecode = pil == null ? Double.NaN : pil.stream().mapToDouble(p -> p[0]).average().orElseThrow();
+        double pilTotal = pil == null ? Double.NaN : pil.stream().mapToDouble(p -> p[1]).average().orElseThrow();
+        return new Size(name, decode, total, pilDecode, pilTotal, total / pilTotal);
+    }
+
+    private static List<String> runPil(Path work, int repeats, List<Path> files) throws IOException,
+            InterruptedException {
+        if (!Files.isExecutable(PYTHON)) {
+            throw new IOException(PYTHON + " is missing (apt-get install python3-pil python3-torchvision)");
+        }
+        Path script = work.resolve("pil_time.py");
+        try (InputStream in = PilComparison.class.getResourceAsStream("/hiertag/bench/pil_time.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString(),
+                Integer.toString(repeats), Integer.toString(SIZE)));
+        files.forEach(f -> command.add(f.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("the PIL timing script failed: " + output.strip().lines().reduce((a, b) -> b)
+                    .orElse("(no output)") + " (apt-get install python3-pil python3-torchvision)");
+        }
+        return output.lines().toList();
+    }
+
+    /** Each line: name, decode ms, total ms. */
+    private static List<double[]> pilTimes(List<String> lines) {
+        return lines.stream().map(l -> l.split("\t"))
+                .map(f -> new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])}).toList();
+    }
+
+    private static byte[] upscaled(byte[] jpeg, int width, int height) throws IOException {
+        BufferedImage src = ImageIO.read(new ByteArrayInputStream(jpeg));
+        BufferedImage big = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = big.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(src, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.9f);
+            writer.write(null, new IIOImage(big, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    private static List<Path> concat(List<Path> a, List<Path> b) {
+        List<Path> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
