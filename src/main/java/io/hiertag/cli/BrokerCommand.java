@@ -3,6 +3,7 @@ package io.hiertag.cli;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -31,8 +32,8 @@ final class BrokerCommand implements Callable<Integer> {
             b.set(HiertagConfig.DATA_DIR, dataDir.toString());
         }
         HiertagConfig config = b.build();
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("broker"),
-                config.embeddedPort());
+        DataFolders.require(config, List.of(config.brokerDir()));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(config.brokerDir(), config.embeddedPort());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // A controlled shutdown lets clients move on at once instead of timing out on a dead connection.

@@ -46,9 +46,11 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long start = System.nanoTime();
         HiertagConfig base = options.load();
-        Path model = ModelFolders.resolve(base);
         // A fresh broker and state per demo, so earlier runs never mix in; the test model is kept and reused.
         Path work = base.dataDir().resolve("demo");
+        DataFolders.require(base, base.modelDir().isPresent() ? List.of(work) : List.of(work, base.testModelDir()));
+        DataFolders.warnIfUnwritable(base.cacheDir());
+        Path model = ModelFolders.resolve(base);
         deleteQuietly(work);
         Files.createDirectories(work);
         HiertagConfig config = base.with(Map.of(HiertagConfig.DATA_DIR, work.toString(),

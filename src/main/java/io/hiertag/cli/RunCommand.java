@@ -5,6 +5,8 @@ import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.Topics;
 import io.hiertag.streams.TaggingApplication;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,15 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HiertagConfig config = options.load();
         LOG.info("Settings: {}", config.describe());
+        List<Path> written = new ArrayList<>(List.of(config.stateDir()));
+        if (config.bootstrapServers().isEmpty()) {
+            written.add(config.brokerDir());
+        }
+        if (config.modelDir().isEmpty()) {
+            written.add(config.testModelDir());
+        }
+        DataFolders.require(config, written);
+        DataFolders.warnIfUnwritable(config.cacheDir());
         KafkaConnection kafka = KafkaConnection.forApplication(config);
         TaggingApplication app;
         try {

@@ -39,6 +39,7 @@ public final class HiertagConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String DATA_DIR = "data.dir";
+    public static final String DATA_MIN_FREE_BYTES = "data.min-free-bytes";
     public static final String APPLICATION_ID = "application.id";
     public static final String INSTANCE_ID = "instance.id";
     public static final String TOPIC_PREFIX = "topic.prefix";
@@ -79,6 +80,8 @@ public final class HiertagConfig {
                 + "connects to the embedded broker's port on 127.0.0.1 (publish, tail).");
         known(EMBEDDED_PORT, "9092", "Port of the embedded broker on 127.0.0.1; 0 picks a free port.");
         known(DATA_DIR, "hiertag-data", "Folder for the embedded broker's log, Streams state and the test model.");
+        known(DATA_MIN_FREE_BYTES, "536870912", "Refuse to start when data.dir's file system has less free space "
+                + "than this, in bytes; 0 turns the check off.");
         known(APPLICATION_ID, "hiertag", "Kafka Streams application id (consumer group, state and transactions).");
         known(INSTANCE_ID, "", "This instance's stable name in the group (static membership): a restart after a "
                 + "crash takes its partitions straight back. Empty: the host name and a hash of data.dir.");
@@ -156,6 +159,20 @@ public final class HiertagConfig {
 
     public Path dataDir() {
         return Path.of(values.get(DATA_DIR)).toAbsolutePath();
+    }
+
+    /** Kafka Streams' state directory: the batch buffer's and the metrics' local stores. */
+    public Path stateDir() {
+        return dataDir().resolve("state");
+    }
+
+    /** The embedded broker's data, when no bootstrap servers are configured. */
+    public Path brokerDir() {
+        return dataDir().resolve("broker");
+    }
+
+    public long dataMinFreeBytes() {
+        return longValue(DATA_MIN_FREE_BYTES, 0, Long.MAX_VALUE);
     }
 
     public String applicationId() {

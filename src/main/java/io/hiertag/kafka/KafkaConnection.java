@@ -25,7 +25,7 @@ public final class KafkaConnection implements AutoCloseable {
         if (configured.isPresent()) {
             return new KafkaConnection(configured.get(), null);
         }
-        return embedded(config.dataDir().resolve("broker"), config.embeddedPort());
+        return embedded(config.brokerDir(), config.embeddedPort());
     }
 
     /** An embedded broker in a given folder (port 0 picks a free one). */

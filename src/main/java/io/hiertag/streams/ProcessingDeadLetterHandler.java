@@ -43,9 +43,8 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         String node = context.processorNodeId();
         if (!TaggingTopology.VALIDATE.equals(node) && !TaggingTopology.HIERARCHY_RESCORE.equals(node)) {
-            LOG.error("Failure in processor {} at {}-{}@{}, possibly after outputs were forwarded; failing the task "
-                    + "so that its transaction aborts", node, context.topic(), context.partition(), context.offset(),
-                    exception);
+            LOG.error("Failure in processor {} {}, possibly after outputs were forwarded; failing the task so that "
+                    + "its transaction aborts", node, where(context), exception);
             return Response.fail();
         }
         LOG.error("Unexpected failure in processor {} at {}-{}@{}; dead-lettering the input", context
@@ -67,6 +66,12 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
                 .build();
         return Response.resume(List.of(new ProducerRecord<>(topic, key,
                 Topics.DEAD_LETTER.serializer().serialize(topic, d))));
+    }
+
+    /** The input being processed, or the punctuation: the first pass flushes on the wall clock too. */
+    private static String where(ErrorHandlerContext context) {
+        return context.topic() == null ? "in a wall-clock punctuation of task " + context.taskId()
+                : "at " + context.topic() + "-" + context.partition() + "@" + context.offset();
     }
 
     static Stage stage(String processorNodeId) {

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class TaggingApplication implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaggingApplication.class);
+    /** How the operating system's ENOSPC reads, in Java's and RocksDB's messages alike. */
+    private static final String NO_SPACE = "No space left on device";
 
     private final TaggingEngine engine;
     private final KafkaStreams streams;
@@ -115,9 +117,17 @@ public final class TaggingApplication implements AutoCloseable {
     }
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
-        // Bad input never reaches here (it becomes a dead letter); this is a bug or a lost broker. Stop cleanly
-        // rather than spin: the transaction aborts and a restart resumes from the last commit.
-        LOG.error("Stream thread failed; shutting the client down", e);
+        // Bad input never reaches here (it becomes a dead letter); this is a bug, a lost broker or a full disk.
+        // Stop cleanly rather than spin: the transaction aborts and a restart resumes from the last commit.
+        String diskFull = diskFull(e);
+        if (diskFull != null) {
+            // The stack trace is logged already, by the processing exception handler or by Streams; this line
+            // is the one an operator needs.
+            LOG.error("Out of disk space ({}); shutting the client down. The open transaction aborts, so nothing "
+                    + "is lost or written twice: free space on that file system and start again", diskFull);
+        } else {
+            LOG.error("Stream thread failed; shutting the client down", e);
+        }
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
@@ -130,6 +140,17 @@ public final class TaggingApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             return "unknown (" + e + ")";
         }
+    }
+
+    /** The innermost message that says the disk is full (RocksDB's names the file), or null. */
+    private static String diskFull(Throwable e) {
+        String found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(NO_SPACE)) {
+                found = t.getMessage();
+            }
+        }
+        return found;
     }
 
     public KafkaStreams.State state() {

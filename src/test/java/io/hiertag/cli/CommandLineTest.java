@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.security.auth.module.UnixSystem;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.kafka.KafkaConnection;
@@ -11,11 +12,13 @@ import io.hiertag.model.ModelContract;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
+import io.hiertag.streams.Tmpfs;
 import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,18 +26,27 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The commands a user types, run in-process against a real embedded broker. */
 class CommandLineTest {
 
+    private static final boolean ROOT = new UnixSystem().getUid() == 0;
+
     @TempDir
     Path dir;
+
+    private final List<Tmpfs> mounts = new ArrayList<>();
+    private final List<Path> locked = new ArrayList<>();
 
     @Test
     void demoTagsTheSamplesPrintsDeadLettersAndExitsZero() throws Exception {
@@ -165,6 +177,90 @@ class CommandLineTest {
         Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
         assertEquals(2, bad.code);
         assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
+    }
+
+    @Test
+    @Timeout(60)
+    void aReadOnlyDataDirIsRefusedWithOneLineAndExitCode2() throws Exception {
+        Path locked = unwritableFolder();
+        assertRefused(run(locked), "folder " + locked + " is not writable (" + unwritableReason()
+                + "); fix that or point data.dir (--data-dir) at a folder you can write");
+    }
+
+    @Test
+    @Timeout(60)
+    void aMissingDataDirThatCannotBeCreatedIsRefusedWithOneLineAndExitCode2() throws Exception {
+        Path locked = unwritableFolder();
+        Path missing = locked.resolve("hiertag/data");
+        assertRefused(run(missing), "folder " + missing + " does not exist and cannot be created ("
+                + locked.resolve("hiertag") + ": " + unwritableReason() + "); fix that or point data.dir "
+                + "(--data-dir) at a folder you can write");
+    }
+
+    @Test
+    @Timeout(60)
+    void aNearlyFullDataDirIsRefusedWithOneLineAndExitCode2() throws Exception {
+        Tmpfs tiny = Tmpfs.require(dir.resolve("tiny"), 1 << 20, false);
+        mounts.add(tiny);
+        assertRefused(run(tiny.path()), "data.dir " + tiny.path() + " has 1 MB free, less than data.min-free-bytes "
+                + "(512 MB); free space on its file system or point data.dir (--data-dir) at a larger one");
+    }
+
+    @Test
+    void missingDataFoldersAreCreatedAndAnUnwritableCacheDirIsOnlyWarnedAbout() throws Exception {
+        HiertagConfig config = HiertagConfig.builder().set(HiertagConfig.DATA_DIR, dir.resolve("new/data").toString())
+                .build();
+        DataFolders.require(config, List.of(config.stateDir()));
+        assertTrue(Files.isDirectory(config.stateDir()), config.stateDir().toString());
+
+        Path locked = unwritableFolder();
+        Output out = capture(() -> {
+            DataFolders.warnIfUnwritable(locked);
+            return 0;
+        });
+        assertTrue(out.text.contains("WARN DataFolders - folder " + locked + " is not writable")
+                && out.text.contains("computed again at every start"), out.text);
+    }
+
+    /** {@code run} on {@code dataDir}, stopped by the folder check before it starts anything (or not). */
+    private static Output run(Path dataDir) throws Exception {
+        return capture(() -> Hiertag.execute("run", "--data-dir", dataDir.toString(), "--set", "embedded.port=0",
+                "--set", "cache.dir=" + TestModels.cacheDir()));
+    }
+
+    /** Exit code 2 and one line, hence no stack trace. */
+    private static void assertRefused(Output out, String line) {
+        assertEquals(2, out.code, out.text);
+        assertEquals(List.of("hiertag: " + line), out.text.lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    /**
+     * A folder this process cannot write. Root ignores permission bits, so for root it is a read-only tmpfs
+     * (skipped where root cannot mount, failing on CI); for anyone else a folder without write permission.
+     */
+    private Path unwritableFolder() throws IOException {
+        if (ROOT) {
+            Tmpfs readOnly = Tmpfs.require(dir.resolve("read-only"), 1 << 20, true);
+            mounts.add(readOnly);
+            return readOnly.path();
+        }
+        Path folder = Files.createDirectories(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("r-xr-xr-x"));
+        locked.add(folder);
+        return folder;
+    }
+
+    private static String unwritableReason() {
+        return ROOT ? "read-only file system" : "permission denied";
+    }
+
+    @AfterEach
+    void unmountAndUnlock() throws IOException {
+        mounts.forEach(Tmpfs::close);
+        for (Path folder : locked) {
+            // So that the temporary folder can be deleted.
+            Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     /** Exit code, standard output, and both streams together for failure messages. */

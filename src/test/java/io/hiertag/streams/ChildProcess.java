@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The {@code hiertag} command line in a JVM of its own, on this JVM's class path, with its stdout and stderr in
@@ -21,6 +22,8 @@ final class ChildProcess implements AutoCloseable {
     private static final int TAIL_LINES = 60;
     /** How TaggingApplication logs its Streams client's move to ERROR, a state it never leaves. */
     private static final String STREAMS_ERROR = "-> ERROR (application.id=";
+    /** How every log line starts (slf4j-simple with a date-time), unlike the stack trace lines below one. */
+    private static final Pattern LOG_LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d");
 
     private final String name;
     private final Process process;
@@ -91,6 +94,28 @@ final class ChildProcess implements AutoCloseable {
     /** The lines of the output so far that contain {@code fragment}. */
     List<String> outputLines(String fragment) {
         return output().lines().filter(l -> l.contains(fragment)).toList();
+    }
+
+    /**
+     * The first log entry whose first line contains {@code fragment}, with its stack trace (every line up to the
+     * next one that starts with a timestamp); empty if there is none.
+     */
+    String firstEntry(String fragment) {
+        StringBuilder entry = new StringBuilder();
+        for (String line : output().lines().toList()) {
+            boolean starts = LOG_LINE.matcher(line).lookingAt();
+            if (entry.length() > 0 && starts) {
+                break;
+            }
+            if (entry.length() > 0 || starts && line.contains(fragment)) {
+                entry.append(line).append('\n');
+            }
+        }
+        return entry.toString();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /**

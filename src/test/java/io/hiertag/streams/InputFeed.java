@@ -21,6 +21,10 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * The inputs of a durability test, and a thread that publishes them at a steady rate while the application runs
  * and is crashed. Most inputs are small valid images; every {@link #INVALID_EVERY}th is invalid in one of three
  * ways (not an ImageEvent, a truncated image, an unknown label set), so dead letters are checked as well.
+ *
+ * <p>Inputs go out in bursts, published back to back, at a steady rate of bursts: one input per burst by default,
+ * or one per image of a given sequence ({@link #bursts}), for a test that needs to know which records a batch
+ * holds. An invalid input is always the first of its burst.
  */
 final class InputFeed implements AutoCloseable {
 
@@ -33,17 +37,17 @@ final class InputFeed implements AutoCloseable {
     private record Input(String id, byte[] value, boolean valid) {
     }
 
-    private final List<Input> inputs;
+    private final List<List<Input>> bursts;
     private final ImagePublisher publisher;
     private final int perSecond;
     private final Thread thread;
     private volatile int published;
-    private volatile boolean done;
     private volatile boolean stopRequested;
+    private volatile boolean done;
     private volatile Throwable failure;
 
-    private InputFeed(List<Input> inputs, ImagePublisher publisher, int perSecond) {
-        this.inputs = inputs;
+    private InputFeed(List<List<Input>> bursts, ImagePublisher publisher, int perSecond) {
+        this.bursts = bursts;
         this.publisher = publisher;
         this.perSecond = perSecond;
         this.thread = new Thread(this::publishAll, "input-feed");
@@ -56,23 +60,48 @@ final class InputFeed implements AutoCloseable {
      */
     static InputFeed create(HiertagConfig config, String bootstrapServers, String idPrefix, int count,
             int perSecond) {
+        List<List<Input>> bursts = new ArrayList<>(count);
         String topic = new Topics(config.topicPrefix()).images().name();
-        List<Input> inputs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            String id = idPrefix + i;
-            byte[] image = IMAGES.get(i % IMAGES.size());
-            if (i % INVALID_EVERY != INVALID_EVERY - 1) {
-                inputs.add(new Input(id, event(topic, id, image, LabelSet.IMAGENET_1K), true));
-                continue;
-            }
-            byte[] value = switch ((i / INVALID_EVERY) % 3) {
-                case 0 -> ("not an ImageEvent " + i).getBytes(StandardCharsets.UTF_8);
-                case 1 -> event(topic, id, Arrays.copyOf(image, image.length / 2), LabelSet.IMAGENET_1K);
-                default -> event(topic, id, image, "no-such-label-set");
-            };
-            inputs.add(new Input(id, value, false));
+            boolean invalid = i % INVALID_EVERY == INVALID_EVERY - 1;
+            bursts.add(List.of(input(topic, idPrefix, i, IMAGES.get(i % IMAGES.size()), i / INVALID_EVERY, invalid)));
         }
-        return new InputFeed(inputs, new ImagePublisher(config, bootstrapServers), perSecond);
+        return new InputFeed(bursts, new ImagePublisher(config, bootstrapServers), perSecond);
+    }
+
+    /**
+     * {@code count} bursts of one input per image of {@code burst}, in that order, {@code perSecond} bursts a
+     * second; as many invalid inputs as in {@link #create}, each replacing the first of its burst.
+     */
+    static InputFeed bursts(HiertagConfig config, String bootstrapServers, String idPrefix, int count,
+            int perSecond, List<byte[]> burst) {
+        String topic = new Topics(config.topicPrefix()).images().name();
+        int invalidEvery = Math.max(1, INVALID_EVERY / burst.size());
+        List<List<Input>> bursts = new ArrayList<>(count);
+        for (int b = 0; b < count; b++) {
+            List<Input> inputs = new ArrayList<>(burst.size());
+            for (int j = 0; j < burst.size(); j++) {
+                inputs.add(input(topic, idPrefix, b * burst.size() + j, burst.get(j), b / invalidEvery,
+                        j == 0 && b % invalidEvery == invalidEvery - 1));
+            }
+            bursts.add(inputs);
+        }
+        return new InputFeed(bursts, new ImagePublisher(config, bootstrapServers), perSecond);
+    }
+
+    /** Input number {@code n}; an invalid one is of kind {@code invalidCount % 3}. */
+    private static Input input(String topic, String idPrefix, int n, byte[] image, int invalidCount,
+            boolean invalid) {
+        String id = idPrefix + n;
+        if (!invalid) {
+            return new Input(id, event(topic, id, image, LabelSet.IMAGENET_1K), true);
+        }
+        byte[] value = switch (invalidCount % 3) {
+            case 0 -> ("not an ImageEvent " + n).getBytes(StandardCharsets.UTF_8);
+            case 1 -> event(topic, id, Arrays.copyOf(image, image.length / 2), LabelSet.IMAGENET_1K);
+            default -> event(topic, id, image, "no-such-label-set");
+        };
+        return new Input(id, value, false);
     }
 
     private static byte[] event(String topic, String id, byte[] image, String labelSet) {
@@ -104,8 +133,8 @@ final class InputFeed implements AutoCloseable {
     /** After {@link #stop()}, only the inputs that were published. */
     private Set<String> ids(boolean valid) {
         Set<String> out = new LinkedHashSet<>();
-        inputs.subList(0, stopRequested ? published : inputs.size()).stream().filter(in -> in.valid() == valid)
-                .forEach(in -> out.add(in.id()));
+        bursts.stream().flatMap(List::stream).limit(stopRequested ? published : Long.MAX_VALUE)
+                .filter(in -> in.valid() == valid).forEach(in -> out.add(in.id()));
         return out;
     }
 
@@ -124,7 +153,7 @@ final class InputFeed implements AutoCloseable {
 
     /** The bytes of the valid inputs' values: about what their batch-buffer entries weigh in its changelog. */
     long validBytes() {
-        return inputs.stream().filter(Input::valid).mapToLong(in -> in.value().length).sum();
+        return bursts.stream().flatMap(List::stream).filter(Input::valid).mapToLong(in -> in.value().length).sum();
     }
 
     /** How many were handed to the producer so far. */
@@ -148,18 +177,17 @@ final class InputFeed implements AutoCloseable {
     private void publishAll() {
         try {
             long start = System.nanoTime();
-            List<Future<RecordMetadata>> sent = new ArrayList<>(inputs.size());
-            for (Input in : inputs) {
-                if (stopRequested) {
-                    break;
-                }
-                long due = start + TimeUnit.SECONDS.toNanos(published) / perSecond;
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int b = 0; b < bursts.size() && !stopRequested; b++) {
+                long due = start + TimeUnit.SECONDS.toNanos(b) / perSecond;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                sent.add(publisher.publishRaw(in.id(), in.value()));
-                published++;
+                for (Input in : bursts.get(b)) {
+                    sent.add(publisher.publishRaw(in.id(), in.value()));
+                    published++;
+                }
             }
             publisher.flush();
             for (Future<RecordMetadata> f : sent) {
