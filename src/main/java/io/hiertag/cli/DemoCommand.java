@@ -86,7 +86,8 @@ final class DemoCommand implements Callable<Integer> {
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
             try (TopicReader tags = new TopicReader(config, kafka.bootstrapServers(), topics.tags().name(), false);
-                 TopicReader dead = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters().name(), false)) {
+                 TopicReader dead = new TopicReader(config, kafka.bootstrapServers(), topics.deadLetters().name(),
+                         false)) {
                 while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                     tags.poll(Duration.ofMillis(200), r -> {
                         TagResult t = Topics.TAG_RESULT.deserializer().deserialize(r.topic(), r.value());

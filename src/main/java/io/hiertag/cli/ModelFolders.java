@@ -18,7 +18,8 @@ final class ModelFolders {
             Path dir = config.modelDir().get();
             if (!Files.isRegularFile(dir.resolve(ModelContract.FILE_NAME))) {
                 throw new ModelContractException(dir.resolve(ModelContract.FILE_NAME), "(file)",
-                        "missing; model.dir must name a folder holding a SavedModel and its " + ModelContract.FILE_NAME);
+                        "missing; model.dir must name a folder holding a SavedModel and its "
+                                + ModelContract.FILE_NAME);
             }
             return dir;
         }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
         + "a PNG preview of each crop. Uses the model folder's contract and the configured input limits.")
 final class PreprocessCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder (hiertag-model.json).")
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "A model folder (hiertag-model.json).")
     Path model;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the files go.")

@@ -52,7 +52,8 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Topics topics = new Topics(config.topicPrefix());
         LOG.info("hiertag running on {}{}: {} -> {}, dead letters {}", kafka.bootstrapServers(),
-                kafka.isEmbedded() ? " (embedded broker)" : "", topics.images().name(), topics.tags().name(), topics.deadLetters().name());
+                kafka.isEmbedded() ? " (embedded broker)" : "", topics.images().name(), topics.tags().name(),
+                topics.deadLetters().name());
         app.awaitStop();
         // Reaching here without a shutdown request means the client stopped on an error.
         return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;

@@ -45,7 +45,8 @@ public final class PixelDump {
                 float[] p = preprocessor.preprocess(decoder.decode(Files.readAllBytes(file)));
                 pixels.add(p);
                 written.add(file);
-                ImageIO.write(preview(p), "png", out.resolve(String.format("preview-%04d.png", written.size())).toFile());
+                Path preview = out.resolve(String.format("preview-%04d.png", written.size()));
+                ImageIO.write(preview(p), "png", preview.toFile());
             } catch (IOException e) {
                 refused.add(file + ": cannot read: " + e.getMessage());
             } catch (InvalidImageException e) {

@@ -87,19 +87,20 @@ public enum ImageFormat {
         if (startsWith(b, 0, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
             return PNG;
         }
-        if (ascii(b, 0, 6).equals("GIF87a") || ascii(b, 0, 6).equals("GIF89a")) {
+        if (Bytes.ascii(b, 0, 6).equals("GIF87a") || Bytes.ascii(b, 0, 6).equals("GIF89a")) {
             return GIF;
         }
-        if (ascii(b, 0, 2).equals("BM") && b.length >= 18 && BMP_HEADER_SIZES.contains(u32le(b, 14))) {
+        if (Bytes.ascii(b, 0, 2).equals("BM") && b.length >= 18
+                && BMP_HEADER_SIZES.contains((int) Bytes.u32(b, 14, true))) {
             return BMP;
         }
         if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) {
             return TIFF;
         }
-        if (ascii(b, 0, 4).equals("RIFF") && ascii(b, 8, 4).equals("WEBP")) {
+        if (Bytes.ascii(b, 0, 4).equals("RIFF") && Bytes.ascii(b, 8, 4).equals("WEBP")) {
             return WEBP;
         }
-        if (ascii(b, 4, 4).equals("ftyp")) {
+        if (Bytes.ascii(b, 4, 4).equals("ftyp")) {
             return isoMedia(b);
         }
         if (startsWith(b, 0, 0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A)
@@ -110,10 +111,10 @@ public enum ImageFormat {
                 || startsWith(b, 0, 0xFF, 0x0A)) {
             return JPEG_XL;
         }
-        if (ascii(b, 0, 4).equals("8BPS")) {
+        if (Bytes.ascii(b, 0, 4).equals("8BPS")) {
             return PSD;
         }
-        if (ascii(b, 0, 5).equals("%PDF-")) {
+        if (Bytes.ascii(b, 0, 5).equals("%PDF-")) {
             return PDF;
         }
         // Icons and cursors: reserved 0, type 1 or 2, at least one image.
@@ -126,10 +127,10 @@ public enum ImageFormat {
 
     /** HEIF and AVIF are ISO media files; the brands in their {@code ftyp} box say which. */
     private static ImageFormat isoMedia(byte[] b) {
-        int boxEnd = (int) Math.min(b.length, u32be(b, 0));
+        int boxEnd = (int) Math.min(b.length, Bytes.u32(b, 0, false));
         boolean heif = false;
         for (int p = 8; p + 4 <= boxEnd; p += p == 8 ? 8 : 4) { // major brand, minor version, compatible brands
-            String brand = ascii(b, p, 4);
+            String brand = Bytes.ascii(b, p, 4);
             if (AVIF_BRANDS.contains(brand)) {
                 return AVIF;
             }
@@ -156,17 +157,5 @@ public enum ImageFormat {
             }
         }
         return true;
-    }
-
-    private static String ascii(byte[] b, int at, int n) {
-        return b.length < at + n ? "" : new String(b, at, n, StandardCharsets.ISO_8859_1);
-    }
-
-    private static int u32le(byte[] b, int i) {
-        return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
-    }
-
-    private static long u32be(byte[] b, int i) {
-        return (long) (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
     }
 }

@@ -29,18 +29,19 @@ public record JpegHeader(int width, int height, int components, boolean adobe, i
                 pos++;
                 continue;
             }
-            int length = u16(jpeg, pos + 2, false);
+            int length = Bytes.u16(jpeg, pos + 2, false);
             int end = pos + 2 + length;
             if (marker == 0xDA || length < 2 || end > jpeg.length) { // start of scan: no more metadata
                 break;
             }
             if (isStartOfFrame(marker) && length >= 8) {
-                height = u16(jpeg, pos + 5, false);
-                width = u16(jpeg, pos + 7, false);
+                height = Bytes.u16(jpeg, pos + 5, false);
+                width = Bytes.u16(jpeg, pos + 7, false);
                 components = jpeg[pos + 9] & 0xff;
-            } else if (marker == 0xEE && length >= 7 && ascii(jpeg, pos + 4, "Adobe")) {
+            } else if (marker == 0xEE && length >= 7 && Bytes.ascii(jpeg, pos + 4, 5).equals("Adobe")) {
                 adobe = true;
-            } else if (marker == 0xE1 && orientation == 0 && length >= 16 && ascii(jpeg, pos + 4, "Exif")) {
+            } else if (marker == 0xE1 && orientation == 0 && length >= 16
+                    && Bytes.ascii(jpeg, pos + 4, 4).equals("Exif")) {
                 orientation = tiffOrientation(jpeg, pos + 10, end);
             }
             pos = end;
@@ -87,39 +88,21 @@ public record JpegHeader(int width, int height, int components, boolean adobe, i
         } else {
             return 0;
         }
-        long ifd = start + u32(b, start + 4, little);
+        long ifd = start + Bytes.u32(b, start + 4, little);
         if (ifd + 2 > end) {
             return 0;
         }
-        int entries = u16(b, (int) ifd, little);
+        int entries = Bytes.u16(b, (int) ifd, little);
         for (int i = 0; i < entries; i++) {
             int e = (int) ifd + 2 + 12 * i;
             if (e + 12 > end) {
                 return 0;
             }
-            if (u16(b, e, little) == 0x0112) {
-                int value = u16(b, e + 8, little);
+            if (Bytes.u16(b, e, little) == 0x0112) {
+                int value = Bytes.u16(b, e + 8, little);
                 return value >= 1 && value <= 8 ? value : 0;
             }
         }
         return 0;
-    }
-
-    private static boolean ascii(byte[] b, int at, String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (b[at + i] != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int u16(byte[] b, int i, boolean little) {
-        return little ? (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 : (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
-    }
-
-    private static long u32(byte[] b, int i, boolean little) {
-        return little ? (u16(b, i, true) | (long) u16(b, i + 2, true) << 16)
-                : ((long) u16(b, i, false) << 16 | u16(b, i + 2, false));
     }
 }

@@ -37,9 +37,7 @@ record PackedRgb(byte[] data, int scanline, int pixelStride, int red, int green,
     /**
      * The pixels as PIL's {@code convert("RGB")} gives them for the same file: stored samples with no colour
      * management (PIL applies no embedded ICC profile), grey replicated to R, G and B, alpha dropped (not
-     * composited), palette entries looked up; samples of fewer than 8 bits scaled to 0..255 as PIL does. Samples of
-     * more than 8 bits keep their top 8 (PIL's rule for 16-bit RGB PNGs; for 16-bit grey PIL clips to 255 instead,
-     * whitening the image, which we do not copy).
+     * composited), palette entries looked up, other bit depths as {@link RgbImage#to8} says.
      *
      * @return a view of the raster when its layout allows, else a converted copy
      */
@@ -85,45 +83,14 @@ record PackedRgb(byte[] data, int scanline, int pixelStride, int red, int green,
         return new PackedRgb(buffer.getData(), sm.getScanlineStride(), sm.getPixelStride(), offsets[0], green, blue);
     }
 
+    /** The one conversion the decoder makes too ({@link RgbImage#fromSamples}), viewed as interleaved RGB. */
     private static PackedRgb converted(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        byte[] out = new byte[width * height * 3];
-        ColorModel model = image.getColorModel();
-        Raster raster = image.getRaster();
-        int type = model.getColorSpace().getType();
-        boolean stored = model instanceof ComponentColorModel && !model.isAlphaPremultiplied()
-                && (type == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1
-                        || type == ColorSpace.TYPE_RGB && model.getNumColorComponents() == 3);
-        int[] samples = new int[width];
-        for (int y = 0; y < height; y++) {
-            int row = y * width * 3;
-            if (!stored) {
-                // Palettes, packed ints, premultiplied alpha: the colour model knows what each pixel is.
-                image.getRGB(0, y, width, 1, samples, 0, width);
-                for (int x = 0; x < width; x++) {
-                    out[row + x * 3] = (byte) (samples[x] >> 16);
-                    out[row + x * 3 + 1] = (byte) (samples[x] >> 8);
-                    out[row + x * 3 + 2] = (byte) samples[x];
-                }
-                continue;
-            }
-            for (int c = 0; c < 3; c++) {
-                int band = model.getNumColorComponents() == 1 ? 0 : c;
-                int bits = model.getComponentSize(band);
-                raster.getSamples(0, y, width, 1, band, samples);
-                for (int x = 0; x < width; x++) {
-                    out[row + x * 3 + c] = (byte) to8Bits(samples[x], bits);
-                }
-            }
+        try {
+            return interleavedBytes(RgbImage.fromSamples(image, "given").getRaster(), RgbImage.RGB,
+                    ColorSpace.TYPE_RGB);
+        } catch (InvalidImageException e) {
+            // The decoder refuses such images before they get here; only a caller's own image can be one.
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new PackedRgb(out, width * 3, 3, 0, 1, 2);
-    }
-
-    private static int to8Bits(int sample, int bits) {
-        if (bits >= 8) {
-            return sample >> (bits - 8);
-        }
-        return sample * 255 / ((1 << bits) - 1); // exact for 1, 2 and 4 bits: 255, 85, 17 per step
     }
 }

@@ -1,7 +1,6 @@
 package io.hiertag.image;
 
 import io.hiertag.image.InvalidImageException.Reason;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
@@ -19,8 +18,8 @@ final class PngChunks {
     }
 
     static void verify(byte[] png, PixelLimit limit) throws InvalidImageException {
-        if (png.length >= SIGNATURE + 16 && new String(png, 12, 4, StandardCharsets.ISO_8859_1).equals("IHDR")) {
-            limit.check(ImageFormat.PNG, u32(png, 16), u32(png, 20));
+        if (png.length >= SIGNATURE + 16 && Bytes.ascii(png, 12, 4).equals("IHDR")) {
+            limit.check(ImageFormat.PNG, Bytes.u32(png, 16, false), Bytes.u32(png, 20, false));
         }
         CRC32 crc = new CRC32();
         int pos = SIGNATURE;
@@ -28,8 +27,8 @@ final class PngChunks {
             if (pos + 8 > png.length) {
                 throw damaged("is truncated: it ends after " + png.length + " bytes, before its IEND chunk");
             }
-            long length = u32(png, pos);
-            String type = new String(png, pos + 4, 4, StandardCharsets.ISO_8859_1);
+            long length = Bytes.u32(png, pos, false);
+            String type = Bytes.ascii(png, pos + 4, 4);
             if (length > png.length - pos - 12L) {
                 throw damaged("is truncated: its " + type + " chunk at byte " + pos + " declares " + length
                         + " bytes, more than the file has left");
@@ -37,7 +36,7 @@ final class PngChunks {
             int data = pos + 8;
             crc.reset();
             crc.update(png, pos + 4, 4 + (int) length);
-            if (crc.getValue() != u32(png, data + (int) length)) {
+            if (crc.getValue() != Bytes.u32(png, data + (int) length, false)) {
                 throw damaged("is corrupt: its " + type + " chunk at byte " + pos + " fails its CRC check");
             }
             if (pos == SIGNATURE && !type.equals("IHDR")) {
@@ -52,9 +51,5 @@ final class PngChunks {
 
     private static InvalidImageException damaged(String what) {
         return new InvalidImageException(Reason.UNREADABLE_IMAGE, "the PNG image " + what);
-    }
-
-    private static long u32(byte[] b, int i) {
-        return (long) (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8 | (b[i + 3] & 0xff);
     }
 }

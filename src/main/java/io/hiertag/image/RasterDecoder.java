@@ -54,7 +54,7 @@ final class RasterDecoder {
 
     /** RIFF's size field counts the bytes after its first 8. */
     private static void checkRiffLength(byte[] b) throws InvalidImageException {
-        long declared = 8 + ((b[4] & 0xffL) | (b[5] & 0xffL) << 8 | (b[6] & 0xffL) << 16 | (b[7] & 0xffL) << 24);
+        long declared = 8 + Bytes.u32(b, 4, true);
         if (b.length < declared) {
             throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the WebP image is truncated: its header "
                     + "declares " + declared + " bytes, the file has " + b.length);

@@ -20,7 +20,7 @@ import java.awt.image.WritableRaster;
  */
 public final class RgbImage {
 
-    private static final ColorModel RGB = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
+    static final ColorModel RGB = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false,
             false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
 
     private RgbImage() {

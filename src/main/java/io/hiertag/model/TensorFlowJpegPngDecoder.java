@@ -84,7 +84,6 @@ public final class TensorFlowJpegPngDecoder implements JpegPngDecoder {
             image.copyTo(DataBuffers.of(rgb, false, false));
             return RgbImage.wrap((int) shape.get(1), (int) shape.get(0), rgb);
         } catch (TFInvalidArgumentException e) { // the ops' answer to bad data; any other failure is not the image's
-
             throw new InvalidImageException(Reason.UNREADABLE_IMAGE, "the bytes start like a " + format + " image "
                     + "but cannot be decoded (TensorFlow: " + e.getMessage().lines().findFirst().orElse("")
                     + "); the file is truncated or corrupt");
