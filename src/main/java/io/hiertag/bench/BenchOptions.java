@@ -19,7 +19,7 @@ import java.util.List;
  * @param latencyLoad that rate as a fraction of the throughput measured in (c)
  * @param stageRepeats inputs per stage for (h)
  * @param rescoreCalls rescoring calls timed for (d)
- * @param pilRepeats repeats per photo of (i), hiertag beside PIL (a quarter of them, at least 3, at 12 MP)
+ * @param pilRepeats repeats per photo of (i), hiertag beside PIL (as many untimed rounds warm hiertag up first)
  */
 public record BenchOptions(String name, TestModelVariant variant, int batchSize, List<Integer> forwardBatches,
         Duration forwardBudget, int firstPassImages, int pipelineWarmUp, int pipelineImages, Duration latencyDuration,

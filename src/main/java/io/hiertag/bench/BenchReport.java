@@ -114,6 +114,8 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
                     + "%.2f ms (decode %.2f): **%.2f×** PIL's time", size.hiertagMs(), size.hiertagDecodeMs(),
                     size.pilMs(), size.pilDecodeMs(), size.ratio()));
         }
+        row(md, "(i) fast decoding's crops against the exact ones", f("at most %d levels apart, %.2f on average",
+                pil.fastDecode().maxLevels(), pil.fastDecode().meanLevels()));
         row(md, "(i) reference", pil.reference());
         md.append("\nRun time: ").append(f("%.0f s", seconds)).append(".\n");
         return md.toString();

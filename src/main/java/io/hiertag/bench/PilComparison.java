@@ -3,6 +3,7 @@ package io.hiertag.bench;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.image.InvalidImageException;
+import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
 import java.awt.Graphics2D;
@@ -29,7 +30,15 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * torchvision, from Debian's python3-pil and python3-torchvision) on the same files in the same run: the bench
  * photos at 500×375, and the same photos scaled to 12 megapixels (4000×3000, JPEG quality 90). Both sides do
  * CLIP's work: decode to RGB, bicubic resize of the short side to 224, centre crop, normalise. Each figure is the
- * median over repeats per file, averaged over the files.
+ * median over repeats per file, averaged over the files; both sides run the same number of repeats per file.
+ *
+ * <p>Both are timed in their steady state, the state a long-running tagger is in: hiertag after as many untimed
+ * rounds over every file of the size as there are timed ones (the JIT compiles the resampler's loops only after
+ * thousands of rows, and a 12 MP photo's first decodes also pay for touching fresh heap), PIL after one untimed
+ * round per file (its work is compiled C; what warms is the caches).
+ *
+ * <p>A third row times the 12 MP photos with {@code image.fast-decode} (libjpeg's DCT-domain reduction, here to
+ * 1000×750) against the same PIL figure, and reports how far its crops are from the exact ones, in 8-bit levels.
  */
 final class PilComparison {
 
@@ -42,8 +51,14 @@ final class PilComparison {
     record Size(String photos, double hiertagDecodeMs, double hiertagMs, double pilDecodeMs, double pilMs,
             double ratio) {}
 
-    /** @param reference the reference's versions, or why it could not run (then the PIL figures are NaN) */
-    record Result(String reference, List<Size> sizes) {}
+    /** How far fast decoding's crops are from the exact path's, in 8-bit levels over every value. */
+    record Difference(int maxLevels, double meanLevels) {}
+
+    /**
+     * @param reference the reference's versions, or why it could not run (then the PIL figures are NaN)
+     * @param fastDecode the difference the last of {@code sizes}, fast decoding, makes
+     */
+    record Result(String reference, List<Size> sizes, Difference fastDecode) {}
 
     private PilComparison() {
     }
@@ -71,21 +86,51 @@ final class PilComparison {
             pilSmall = null;
             pilLarge = null;
         }
+        ImageDecoder fast = decoder.forModel(JpegDecoding.PIL, 2 * SIZE);
         return new Result(reference, List.of(
                 size("500×375 bench photos", small, decoder, preprocessor, repeats, pilSmall),
-                size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, Math.max(3, repeats / 4),
-                        pilLarge)));
+                size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pilLarge),
+                size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pilLarge)),
+                difference(large, decoder, fast));
+    }
+
+    private static Difference difference(List<Path> files, ImageDecoder exact, ImageDecoder fast)
+            throws IOException, InvalidImageException {
+        ImagePreprocessor levels = new ImagePreprocessor(SIZE, Resize.PIL_BICUBIC, true,
+                new Normalization.Range(0, 255));
+        double max = 0;
+        double sum = 0;
+        long count = 0;
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            float[] a = levels.preprocess(exact.decode(bytes));
+            float[] b = levels.preprocess(fast.decode(bytes));
+            for (int i = 0; i < a.length; i++) {
+                double d = Math.abs(a[i] - b[i]);
+                max = Math.max(max, d);
+                sum += d;
+            }
+            count += a.length;
+        }
+        return new Difference((int) Math.round(max), sum / count);
     }
 
     private static Size size(String name, List<Path> files, ImageDecoder decoder, ImagePreprocessor preprocessor,
             int repeats, List<double[]> pil) throws IOException, InvalidImageException {
+        List<byte[]> photos = new ArrayList<>();
+        for (Path file : files) {
+            photos.add(Files.readAllBytes(file));
+        }
+        for (int r = 0; r < repeats; r++) {
+            for (byte[] bytes : photos) {
+                preprocessor.preprocess(decoder.decode(bytes));
+            }
+        }
         double decode = 0;
         double total = 0;
-        for (Path file : files) {
-            byte[] bytes = Files.readAllBytes(file);
+        for (byte[] bytes : photos) {
             double[] d = new double[repeats];
             double[] t = new double[repeats];
-            preprocessor.preprocess(decoder.decode(bytes)); // warms the JIT for this size
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
                 BufferedImage image = decoder.decode(bytes);

@@ -34,7 +34,7 @@ final class PreprocessCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HiertagConfig config = options.load();
         ModelContract.ImageSpec spec = ModelContract.read(model).image();
-        PixelDump.Result r = new PixelDump(TaggingEngine.imageDecoder(config), spec.preprocessor(),
+        PixelDump.Result r = new PixelDump(TaggingEngine.imageDecoder(config, spec), spec.preprocessor(),
                 spec.normalization()).write(files, out);
         r.refused().forEach(line -> System.err.println("hiertag: not read: " + line));
         System.out.println(r.written().size() + " of " + files.size() + " images written to "

@@ -55,6 +55,7 @@ public final class HiertagConfig {
     public static final String INPUT_MAX_BYTES = "input.max-bytes";
     public static final String INPUT_MAX_PIXELS = "input.max-pixels";
     public static final String INPUT_FORMATS = "input.formats";
+    public static final String IMAGE_FAST_DECODE = "image.fast-decode";
     public static final String INPUT_URI_ALLOWED_DIRS = "input.uri.allowed-dirs";
     public static final String INPUT_URI_ALLOWED_HOSTS = "input.uri.allowed-hosts";
     public static final String INPUT_URI_TIMEOUT = "input.uri.timeout";
@@ -101,6 +102,9 @@ public final class HiertagConfig {
         known(INPUT_MAX_PIXELS, "50000000", "Largest accepted image, width times height, read from the header.");
         known(INPUT_FORMATS, "jpeg,png,gif,bmp,tiff,webp", "Accepted image formats, sniffed from the bytes: any of "
                 + "jpeg, png, gif, bmp, tiff, webp.");
+        known(IMAGE_FAST_DECODE, "false", "Let libjpeg shrink large JPEGs by 2, 4 or 8 while decoding (to at least "
+                + "twice the model's input side): much faster on photos far larger than the model input, but the "
+                + "pixels differ a little from the reference preprocessing (bench figure (i) reports how much).");
         known(INPUT_URI_ALLOWED_DIRS, "", "Folders that file: URIs may point into, comma-separated; empty: none.");
         known(INPUT_URI_ALLOWED_HOSTS, "", "Hosts that http(s): URIs may point at, comma-separated: host allows only "
                 + "the scheme's default port (80, 443), host:port exactly that port, IPv6 as [::1]:8080; empty: none.");
@@ -384,6 +388,10 @@ public final class HiertagConfig {
         return new ConsistencyRule(bool(CONSISTENCY_FLIP), threshold);
     }
 
+    public boolean imageFastDecode() {
+        return bool(IMAGE_FAST_DECODE);
+    }
+
     public boolean rescoringEnsemble() {
         return bool(RESCORING_ENSEMBLE);
     }
@@ -586,6 +594,7 @@ public final class HiertagConfig {
             c.inputMaxPixels();
             c.labelSets();
             c.inputFormats();
+            c.imageFastDecode();
             c.inputUriAllowedHosts();
             c.inputUriTimeout();
             c.consistencyRule();

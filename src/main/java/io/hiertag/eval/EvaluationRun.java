@@ -61,7 +61,7 @@ public final class EvaluationRun {
                     LabelSetModel ensemble = name.withOptions(new LabelSetModel.Options(rule, true),
                             encoder::embedTexts, cache, textProgress);
                     BatchEmbedder embedder = new BatchEmbedder(encoder, rule.flip())) {
-                Evaluator evaluator = new Evaluator(embedder, TaggingEngine.imageDecoder(config), name, ensemble,
+                Evaluator evaluator = new Evaluator(embedder, TaggingEngine.imageDecoder(config, encoder.contract().image()), name, ensemble,
                         config.batchSize());
                 LOG.info("Evaluating {} images on {} with {}", entries.size(), options.labelSet(), encoder.modelId());
                 long imagesStart = System.nanoTime();

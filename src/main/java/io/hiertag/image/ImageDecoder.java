@@ -11,6 +11,12 @@ import java.util.Set;
  * full decode, so a small file that claims a huge image is refused without allocating it. JPEG and PNG go to a
  * {@link JpegPngDecoder}; GIF, BMP, TIFF and WebP to ImageIO ({@link RasterDecoder}). The EXIF orientation of a
  * JPEG is applied afterwards (a product choice: PIL's references do not turn images).
+ *
+ * <p>A model's decoder ({@link #forModel}) decodes JPEGs with the IDCT its contract names and, when fast decoding
+ * is on, lets libjpeg shrink a large JPEG by 2, 4 or 8 in the DCT domain: by the largest factor that leaves the
+ * shorter side at least {@code minSide} (twice the model's input, so the resize still has more pixels than it
+ * keeps). That skips most of the decoding work but changes the pixels a little: bench figure (i) reports how
+ * much.
  */
 public final class ImageDecoder {
 
@@ -18,6 +24,8 @@ public final class ImageDecoder {
     private final long maxPixels;
     private final Set<ImageFormat> allowed;
     private final JpegPngDecoder jpegPng;
+    private final JpegDecoding jpegDecoding;
+    private final int fastDecodeMinSide;
 
     /**
      * @param allowed formats to accept, among {@link ImageFormat#DECODABLE}
@@ -31,11 +39,32 @@ public final class ImageDecoder {
         this.maxPixels = maxPixels;
         this.allowed = allowed.isEmpty() ? EnumSet.noneOf(ImageFormat.class) : EnumSet.copyOf(allowed);
         this.jpegPng = jpegPng;
+        this.jpegDecoding = JpegDecoding.PIL;
+        this.fastDecodeMinSide = 0;
+    }
+
+    private ImageDecoder(ImageDecoder limits, JpegDecoding jpegDecoding, int fastDecodeMinSide) {
+        this.maxBytes = limits.maxBytes;
+        this.maxPixels = limits.maxPixels;
+        this.allowed = limits.allowed;
+        this.jpegPng = limits.jpegPng;
+        this.jpegDecoding = jpegDecoding;
+        this.fastDecodeMinSide = fastDecodeMinSide;
     }
 
     /** Every decodable format allowed. */
     public ImageDecoder(long maxBytes, long maxPixels, JpegPngDecoder jpegPng) {
         this(maxBytes, maxPixels, ImageFormat.DECODABLE, jpegPng);
+    }
+
+    /**
+     * The same limits, decoding JPEGs as a model wants them.
+     *
+     * @param jpegDecoding the IDCT the model's contract names
+     * @param fastDecodeMinSide with fast decoding, the shortest side a DCT-domain reduction may leave; 0: off
+     */
+    public ImageDecoder forModel(JpegDecoding jpegDecoding, int fastDecodeMinSide) {
+        return new ImageDecoder(this, jpegDecoding, fastDecodeMinSide);
     }
 
     public BufferedImage decode(byte[] bytes) throws InvalidImageException {
@@ -44,7 +73,9 @@ public final class ImageDecoder {
             case JPEG -> {
                 JpegHeader header = JpegHeader.read(bytes);
                 checkPixels(format, header.width(), header.height());
-                return ExifOrientation.apply(jpegPng.decodeJpeg(bytes, header), header.orientation());
+                int scale = jpegScale(Math.min(header.width(), header.height()));
+                return ExifOrientation.apply(jpegPng.decodeJpeg(bytes, header, jpegDecoding, scale),
+                        header.orientation());
             }
             case PNG -> {
                 PngChunks.verify(bytes, this::checkPixels);
@@ -81,6 +112,20 @@ public final class ImageDecoder {
                     + " (setting input.formats)");
         }
         return f;
+    }
+
+    /** The largest libjpeg reduction that leaves the shorter side (rounded up, as libjpeg does) long enough. */
+    private int jpegScale(int shorterSide) {
+        if (fastDecodeMinSide <= 0) {
+            return 1;
+        }
+        int[] scales = JpegPngDecoder.SCALES;
+        for (int i = scales.length - 1; i > 0; i--) {
+            if ((shorterSide + scales[i] - 1) / scales[i] >= fastDecodeMinSide) {
+                return scales[i];
+            }
+        }
+        return 1;
     }
 
     private void checkPixels(ImageFormat format, long w, long h) throws InvalidImageException {

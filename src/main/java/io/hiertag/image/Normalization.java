@@ -27,6 +27,17 @@ public sealed interface Normalization permits Normalization.MeanStd, Normalizati
      */
     float offset(int channel);
 
+    /** @return {@code table[c][v]}: the model input of 8-bit value {@code v} in channel {@code c} */
+    default float[][] table() {
+        float[][] table = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                table[c][v] = v * scale(c) + offset(c);
+            }
+        }
+        return table;
+    }
+
     /**
      * {@code (v / 255 - mean[c]) / std[c]}, as CLIP does.
      *

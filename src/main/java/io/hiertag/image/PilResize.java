@@ -20,19 +20,13 @@ final class PilResize implements Preprocessing {
     private final int size;
     private final boolean centerCrop;
     /** The normalised float of each 8-bit value, per channel. */
-    private final float[][] normalised = new float[3][256];
+    private final float[][] normalised;
 
     PilResize(PilFilter filter, int size, boolean centerCrop, Normalization normalization) {
         this.filter = filter;
         this.size = size;
         this.centerCrop = centerCrop;
-        for (int c = 0; c < 3; c++) {
-            float scale = normalization.scale(c);
-            float offset = normalization.offset(c);
-            for (int v = 0; v < 256; v++) {
-                normalised[c][v] = v * scale + offset;
-            }
-        }
+        this.normalised = normalization.table();
     }
 
     @Override

@@ -7,7 +7,10 @@ import java.awt.image.Raster;
 import java.util.Arrays;
 
 /**
- * TensorFlow's {@code tf.image.resize} without antialiasing, as big_vision's LiT evaluation preprocesses.
+ * TensorFlow's {@code tf.image.resize} without antialiasing, then back to 8 bits, as the LiT release preprocesses:
+ * vit_jax's {@code PreprocessImages} and big_vision's {@code resize} op both resize the decoded {@code uint8} image
+ * (TensorFlow computes in float) and cast the result back to {@code uint8}, which truncates, before scaling the
+ * values to the model's range.
  *
  * <ol>
  *   <li><b>Colour.</b> Any image type becomes 8-bit sRGB. Grey images (1 or 2 bands in a grey colour space) are
@@ -21,7 +24,7 @@ import java.util.Arrays;
  *       pixels per axis, {@code bicubic} the 4 nearest with Keys' kernel (a = −0.5), {@code area} averages the
  *       source area each output pixel covers (a box filter, which does antialias when shrinking).
  *       An image already at the target size passes through unchanged. Values are clamped to 0..255 (bicubic can
- *       overshoot).
+ *       overshoot) and truncated to integers, as {@code tf.cast(…, tf.uint8)} does.
  *   <li><b>Crop.</b> The centre {@code size × size}; an odd excess leaves the extra pixel on the right/bottom.
  *   <li><b>Normalise.</b> {@code v · scale(c) + offset(c)} from {@link Normalization}.
  * </ol>
@@ -36,17 +39,14 @@ final class TensorFlowResize implements Preprocessing {
     private final int size;
     private final Kernel kernel;
     private final boolean centerCrop;
-    private final float[] scale = new float[3];
-    private final float[] offset = new float[3];
+    /** The normalised float of each 8-bit value, per channel. */
+    private final float[][] normalised;
 
     TensorFlowResize(Kernel kernel, int size, boolean centerCrop, Normalization normalization) {
         this.size = size;
         this.kernel = kernel;
         this.centerCrop = centerCrop;
-        for (int c = 0; c < 3; c++) {
-            scale[c] = normalization.scale(c);
-            offset[c] = normalization.offset(c);
-        }
+        this.normalised = normalization.table();
     }
 
     @Override
@@ -121,9 +121,7 @@ final class TensorFlowResize implements Preprocessing {
             }
             int out = offset + oy * rowLength;
             for (int j = 0; j < rowLength; j++) {
-                int c = j % 3;
-                double v = Math.min(255, Math.max(0, acc[j]));
-                dst[out + j] = (float) v * scale[c] + this.offset[c];
+                dst[out + j] = normalised[j % 3][(int) Math.min(255, Math.max(0, acc[j]))];
             }
         }
     }

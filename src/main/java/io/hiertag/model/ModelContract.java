@@ -1,12 +1,16 @@
 package io.hiertag.model;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hiertag.image.ImagePreprocessor;
+import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
 import io.hiertag.text.ClipBpeTokenizer;
@@ -51,7 +55,10 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
     /** The SavedModel's graph file inside the model folder. */
     public static final String SAVED_MODEL_FILE = "saved_model.pb";
 
+    /** Every field is required but this one, absent from contracts written before it existed. */
+    private static final String DEFAULT_JPEG_DECODING = "image.jpegDecoding";
     private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setInjectableValues(new InjectableValues.Std().addValue(DEFAULT_JPEG_DECODING, JpegDecoding.PIL))
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -78,6 +85,7 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
      * @param centerCrop true: scale the shorter side to {@code size} and crop the centre; false: scale both
      *     sides to {@code size}, ignoring the aspect ratio
      * @param normalization how pixel values become model inputs
+     * @param jpegDecoding which IDCT decodes JPEGs; {@code pil} when absent
      */
     public record ImageSpec(
             String signature,
@@ -86,7 +94,18 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             int size,
             Resize resize,
             boolean centerCrop,
-            Normalization normalization) {
+            Normalization normalization,
+            @JacksonInject(value = DEFAULT_JPEG_DECODING, useInput = OptBoolean.TRUE) JpegDecoding jpegDecoding) {
+
+        public ImageSpec {
+            jpegDecoding = jpegDecoding == null ? JpegDecoding.PIL : jpegDecoding;
+        }
+
+        /** A section that decodes JPEGs as PIL does. */
+        public ImageSpec(String signature, String input, String output, int size, Resize resize, boolean centerCrop,
+                Normalization normalization) {
+            this(signature, input, output, size, resize, centerCrop, normalization, JpegDecoding.PIL);
+        }
 
         /** @return the preprocessing this section names */
         public ImagePreprocessor preprocessor() {
@@ -117,13 +136,6 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             boolean lowerCase) {}
 
     /**
-     * Reads and validates {@code hiertag-model.json} from a model folder.
-     *
-     * @param modelDir the model folder
-     * @return the contract
-     * @throws ModelContractException when the file is missing, malformed or invalid; the message names the field
-     */
-    /**
      * Builds the tokenizer the text section names.
      *
      * <p>For {@code clip-bpe} the vocabulary is CLIP's merges file (gzipped or not); {@link #read} has already made
@@ -140,6 +152,13 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
         };
     }
 
+    /**
+     * Reads and validates {@code hiertag-model.json} from a model folder.
+     *
+     * @param modelDir the model folder
+     * @return the contract
+     * @throws ModelContractException when the file is missing, malformed or invalid; the message names the field
+     */
     public static ModelContract read(Path modelDir) {
         Path file = modelDir.resolve(FILE_NAME);
         ModelContract contract;

@@ -2,6 +2,7 @@ package io.hiertag.model;
 
 import io.hiertag.image.InvalidImageException.Reason;
 import io.hiertag.image.InvalidImageException;
+import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.JpegHeader;
 import io.hiertag.image.JpegPngDecoder;
 import io.hiertag.image.RgbImage;
@@ -24,9 +25,10 @@ import org.tensorflow.types.TUint8;
 
 /**
  * JPEG and PNG through TensorFlow's {@code DecodeJpeg} and {@code DecodePng}: the libjpeg-turbo and libpng that
- * TensorFlow already loads, set up as PIL sets them up (accurate integer IDCT, fancy chroma upsampling, 3 channels:
- * grey copied, palette looked up, alpha dropped, 16 bits cut to their top 8), so the pixels equal PIL's; for
- * ordinary YCbCr JPEGs it is also faster than ImageIO. CMYK and YCCK JPEGs come out of TensorFlow's own CMYK
+ * TensorFlow already loads, set up as PIL sets them up (fancy chroma upsampling, 3 channels: grey copied, palette
+ * looked up, alpha dropped, 16 bits cut to their top 8), with the IDCT and DCT-domain scale asked for, so the
+ * pixels equal PIL's (or TensorFlow's defaults', for {@link JpegDecoding#TF}); for ordinary YCbCr JPEGs it is also
+ * faster than ImageIO. CMYK and YCCK JPEGs come out of TensorFlow's own CMYK
  * conversion, which rounds down where PIL rounds to nearest (at most 1 level apart).
  *
  * <p>One prebuilt graph and session serve every call, from any thread; the ops run in the calling thread, so a
@@ -41,7 +43,8 @@ public final class TensorFlowJpegPngDecoder implements JpegPngDecoder {
 
     private final Session session;
     private final Placeholder<TString> bytes;
-    private final DecodeJpeg jpeg;
+    /** One op per IDCT and scale (attributes, not inputs): index {@code decoding · 4 + log2(scale)}. */
+    private final DecodeJpeg[] jpeg = new DecodeJpeg[JpegDecoding.values().length * SCALES.length];
     private final DecodePng<TUint8> png;
 
     private TensorFlowJpegPngDecoder() {
@@ -50,9 +53,14 @@ public final class TensorFlowJpegPngDecoder implements JpegPngDecoder {
         Ops tf = Ops.create(graph);
         bytes = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
         // PIL's libjpeg settings; a truncated file is an error, not an image filled with grey.
-        jpeg = tf.image.decodeJpeg(bytes, DecodeJpeg.channels(3L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"),
-                DecodeJpeg.fancyUpscaling(true), DecodeJpeg.tryRecoverTruncated(false),
-                DecodeJpeg.acceptableFraction(1f));
+        for (JpegDecoding decoding : JpegDecoding.values()) {
+            for (int scale : SCALES) {
+                jpeg[index(decoding, scale)] = tf.image.decodeJpeg(bytes, DecodeJpeg.channels(3L),
+                        DecodeJpeg.dctMethod(decoding == JpegDecoding.PIL ? "INTEGER_ACCURATE" : "INTEGER_FAST"),
+                        DecodeJpeg.ratio((long) scale), DecodeJpeg.fancyUpscaling(true),
+                        DecodeJpeg.tryRecoverTruncated(false), DecodeJpeg.acceptableFraction(1f));
+            }
+        }
         png = tf.image.decodePng(bytes, TUint8.class, DecodePng.channels(3L));
         // A negative inter-op count runs each op in the caller's thread (the decoding threads of tagging); no GPU:
         // decoding runs on the CPU anyway, and on a GPU build the session must not claim the device's memory.
@@ -66,8 +74,18 @@ public final class TensorFlowJpegPngDecoder implements JpegPngDecoder {
     }
 
     @Override
-    public BufferedImage decodeJpeg(byte[] data, JpegHeader header) throws InvalidImageException {
-        return run(jpeg, header.cmykWithoutAdobeSegment() ? JpegHeader.withAdobeCmykSegment(data) : data, "JPEG");
+    public BufferedImage decodeJpeg(byte[] data, JpegHeader header, JpegDecoding decoding, int scale)
+            throws InvalidImageException {
+        return run(jpeg[index(decoding, scale)],
+                header.cmykWithoutAdobeSegment() ? JpegHeader.withAdobeCmykSegment(data) : data, "JPEG");
+    }
+
+    private static int index(JpegDecoding decoding, int scale) {
+        int log2 = Integer.numberOfTrailingZeros(scale);
+        if (Integer.bitCount(scale) != 1 || log2 >= SCALES.length) {
+            throw new IllegalArgumentException("libjpeg scales by 1/1, 1/2, 1/4 or 1/8, not 1/" + scale);
+        }
+        return decoding.ordinal() * SCALES.length + log2;
     }
 
     @Override

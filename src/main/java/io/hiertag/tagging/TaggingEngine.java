@@ -4,6 +4,7 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImageFetcher;
 import io.hiertag.image.ImageLoader;
+import io.hiertag.model.ModelContract;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -59,7 +60,8 @@ public final class TaggingEngine implements AutoCloseable {
                     new TextEmbeddingCache(config.cacheDir()), encoder::bankScoring, progress);
             LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return new TaggingEngine(encoder, labelSets, images(config), config.consistencyRule().flip(),
+            return new TaggingEngine(encoder, labelSets, images(config, encoder.contract().image()),
+                    config.consistencyRule().flip(),
                     Clock.systemUTC());
         } catch (RuntimeException e) {
             encoder.close();
@@ -67,16 +69,21 @@ public final class TaggingEngine implements AutoCloseable {
         }
     }
 
-    /** Inline images and {@code uri} inputs, within the configured limits and policy. */
-    public static ImageLoader images(HiertagConfig config) {
-        return new ImageLoader(imageDecoder(config), new ImageFetcher(config.inputUriAllowedDirs(),
+    /** Inline images and {@code uri} inputs, within the configured limits and policy, decoded for the model. */
+    public static ImageLoader images(HiertagConfig config, ModelContract.ImageSpec image) {
+        return new ImageLoader(imageDecoder(config, image), new ImageFetcher(config.inputUriAllowedDirs(),
                 config.inputUriAllowedHosts(), config.inputMaxBytes(), config.inputUriTimeout()));
     }
 
-    /** The decoder with the configured size limits and formats. */
+    /** The decoder with the configured size limits and formats, decoding JPEGs as PIL does. */
     public static ImageDecoder imageDecoder(HiertagConfig config) {
         return new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(), config.inputFormats(),
                 TensorFlowJpegPngDecoder.instance());
+    }
+
+    /** The same, decoding JPEGs as the model's contract says and {@code image.fast-decode} allows. */
+    public static ImageDecoder imageDecoder(HiertagConfig config, ModelContract.ImageSpec image) {
+        return imageDecoder(config).forModel(image.jpegDecoding(), config.imageFastDecode() ? 2 * image.size() : 0);
     }
 
     public String modelId() {

@@ -55,7 +55,8 @@ class BenchRunnerTest {
         assertTrue(json.get("efficiency").get("pipeline").asDouble() > 0);
         assertTrue(Files.readString(dir.resolve("out/bench-smoke.md")).contains("pipeline efficiency"));
         JsonNode pil = json.get("pil");
-        assertEquals(2, pil.get("sizes").size(), "(i) both photo sizes");
+        assertEquals(3, pil.get("sizes").size(), "(i) both photo sizes, and the large ones with fast decoding");
+        assertTrue(pil.get("fastDecode").get("meanLevels").asDouble() > 0, "(i) fast decoding changes pixels");
         pil.get("sizes").forEach(size -> assertTrue(size.get("hiertagMs").asDouble() > 0, "(i) " + size));
         if (System.getenv("CI") != null || Files.isExecutable(PilComparison.PYTHON)) {
             assertTrue(pil.get("reference").asText().startsWith("Pillow"), "(i) PIL ran: " + pil);

@@ -45,7 +45,7 @@ class ImageDecoderTest {
     void aHugeImageIsRefusedFromItsHeaderWithoutDecoding() {
         JpegPngDecoder never = new JpegPngDecoder() {
             @Override
-            public BufferedImage decodeJpeg(byte[] jpeg, JpegHeader header) {
+            public BufferedImage decodeJpeg(byte[] jpeg, JpegHeader header, JpegDecoding decoding, int scale) {
                 throw new AssertionError("decoded a JPEG bomb");
             }
 

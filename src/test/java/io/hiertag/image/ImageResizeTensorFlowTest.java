@@ -21,8 +21,14 @@ import org.tensorflow.op.image.ResizeBicubic;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
 
-/** The {@code tf-*} resizes equal TensorFlow's own resize ops (half-pixel centres, no antialiasing). */
+/**
+ * The {@code tf-*} resizes equal TensorFlow's own resize ops (half-pixel centres, no antialiasing) followed by the
+ * LiT release's {@code tf.cast(tf.clip_by_value(image, 0, 255), tf.uint8)}. TensorFlow resizes in float and we in
+ * double, so a value within a rounding error of an integer may truncate to the level below on one side only: at
+ * most one level, on a sliver of the pixels.
+ */
 class ImageResizeTensorFlowTest {
 
     private static final Normalization IDENTITY = new Normalization.Range(0, 255);
@@ -39,15 +45,14 @@ class ImageResizeTensorFlowTest {
         "TF_AREA, 37, 23, 16", "TF_AREA, 64, 64, 16", "TF_AREA, 50, 50, 16",
     })
     void matchesTensorFlow(Resize resize, int width, int height, int size) {
-        // Mid-range values keep bicubic's overshoot inside 0..255, where the preprocessor clamps and TF does not.
         SplittableRandom random = new SplittableRandom(width * 31L + height);
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         float[] nhwc = new float[height * width * 3];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int r = 64 + random.nextInt(128);
-                int g = 64 + random.nextInt(128);
-                int b = 64 + random.nextInt(128);
+                int r = random.nextInt(256);
+                int g = random.nextInt(256);
+                int b = random.nextInt(256);
                 image.setRGB(x, y, r << 16 | g << 8 | b);
                 int i = (y * width + x) * 3;
                 nhwc[i] = r;
@@ -60,10 +65,13 @@ class ImageResizeTensorFlowTest {
         float[] theirs = tensorFlowResize(resize, nhwc, height, width, size);
         assertEquals(theirs.length, ours.length);
         double worst = 0;
+        int differing = 0;
         for (int i = 0; i < ours.length; i++) {
             worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+            differing += ours[i] != theirs[i] ? 1 : 0;
         }
-        assertTrue(worst < 1e-3, resize + ": max |difference| " + worst);
+        assertTrue(worst <= 1, resize + ": max |difference| " + worst + " levels");
+        assertTrue(differing <= ours.length / 200, resize + ": " + differing + " of " + ours.length + " differ");
     }
 
     private static float[] tensorFlowResize(Resize resize, float[] nhwc, int height, int width, int size) {
@@ -78,7 +86,9 @@ class ImageResizeTensorFlowTest {
                 case TF_AREA -> tf.image.resizeArea(images, target);
                 case PIL_BILINEAR, PIL_BICUBIC -> throw new IllegalArgumentException(resize + " is not a TensorFlow op");
             };
-            try (Result result = session.runner().feed(images, input).fetch(resized).run()) {
+            Operand<TFloat32> truncated = tf.dtypes.cast(tf.dtypes.cast(tf.clipByValue(resized, tf.constant(0f),
+                    tf.constant(255f)), TUint8.class), TFloat32.class);
+            try (Result result = session.runner().feed(images, input).fetch(truncated).run()) {
                 TFloat32 out = (TFloat32) result.get(0);
                 float[] values = new float[size * size * 3];
                 out.asRawTensor().data().asFloats().read(values);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
 import io.hiertag.testmodel.TestModelExporter;
@@ -39,7 +40,9 @@ class ExportRecipesTest {
         assertEquals(16, lit.text().maxLength());
         assertTrue(lit.text().lowerCase());
         assertEquals("vocab.txt", lit.text().vocabulary());
-        // big_vision's LiT evaluation: resize(224)|value_range(-1, 1), i.e. both sides bilinear, no crop.
+        // big_vision's LiT evaluation: decode|resize(224)|value_range(-1, 1), i.e. TensorFlow's default (fast)
+        // IDCT, both sides bilinear, no crop.
+        assertEquals(JpegDecoding.TF, lit.image().jpegDecoding());
         assertEquals(new Normalization.Range(-1, 1), lit.image().normalization());
         assertEquals(Resize.TF_BILINEAR, lit.image().resize());
         assertFalse(lit.image().centerCrop());
@@ -56,6 +59,7 @@ class ExportRecipesTest {
                 List.of(0.26862954, 0.26130258, 0.27577711)), clip.image().normalization());
         assertEquals(Resize.PIL_BICUBIC, clip.image().resize()); // clip._transform: PIL Resize(224, BICUBIC)
         assertTrue(clip.image().centerCrop());
+        assertEquals(JpegDecoding.PIL, clip.image().jpegDecoding()); // PIL decodes with libjpeg's accurate IDCT
         assertEquals(224, clip.image().size());
         // export_clip.py copies the merges file hiertag bundles, under the name the template gives it.
         assertTrue(ClipBpeTokenizer.BUNDLED.endsWith("/" + clip.text().vocabulary()), clip.text().vocabulary());

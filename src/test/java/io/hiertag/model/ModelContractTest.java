@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
 import io.hiertag.testmodel.TestModelExporter;
@@ -38,7 +39,7 @@ class ModelContractTest {
         ModelContract.ImageSpec image = contract.image();
         ModelContract lit = new ModelContract(1, "lit", 768,
                 new ModelContract.ImageSpec(image.signature(), image.input(), image.output(), 224,
-                        Resize.TF_AREA, false, new Normalization.Range(-1, 1)),
+                        Resize.TF_AREA, false, new Normalization.Range(-1, 1), JpegDecoding.TF),
                 contract.text());
         lit.write(dir);
         assertEquals(lit, ModelContract.read(dir));
@@ -61,6 +62,7 @@ class ModelContractTest {
         "\"maskInput\": null|\"maskInput\": \"token_ids\"|text.maskInput",
         "\"maskInput\": null,|\"colour\": true, \"maskInput\": null,|text.colour",
         "\"maskInput\": null,||text.maskInput",
+        "\"jpegDecoding\": \"pil\"|\"jpegDecoding\": \"islow\"|image.jpegDecoding",
     })
     void anInvalidContractIsRefusedNamingTheField(String original, String replacement, String field)
             throws IOException {
@@ -89,6 +91,21 @@ class ModelContractTest {
         assertTrue(json.contains("\"tf-bilinear\""), json);
         Files.writeString(file, json.replace("\"tf-bilinear\"", "\"" + name + "\""));
         assertEquals(expected, ModelContract.read(dir).image().resize());
+    }
+
+    /** The one optional field: contracts written before it existed decode JPEGs as they did, the PIL way. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"\"jpegDecoding\": \"tf\"|TF", "\"jpegDecoding\": \"pil\"|PIL", "|PIL"})
+    void readsTheJpegDecodingWithPilWhenAbsent(String field, JpegDecoding expected) throws IOException {
+        TestModelExporter.contract().write(dir);
+        Path file = dir.resolve(ModelContract.FILE_NAME);
+        String json = Files.readString(file).replace("\" : ", "\": ");
+        String original = "\"jpegDecoding\": \"pil\"";
+        assertTrue(json.contains(original), json);
+        Files.writeString(file, field == null ? json.replace(",\n    " + original, "")
+                : json.replace(original, field));
+        assertEquals(field == null, !Files.readString(file).contains("jpegDecoding"));
+        assertEquals(expected, ModelContract.read(dir).image().jpegDecoding());
     }
 
     @Test
