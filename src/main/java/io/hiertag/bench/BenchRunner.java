@@ -148,9 +148,9 @@ public final class BenchRunner {
                 pipeline.imagesPerSecond() * passes / limit.passesPerSecond(),
                 b.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond(),
                 pipeline.imagesPerCpuSecond() * passes / limit.passesPerCpuSecond());
-        double overhead = 1e6 / b.imagesPerSecond() - 1e6 * passes / limit.passesPerSecond();
+        double modelMicros = 1e6 * passes / limit.passesPerSecond();
         BenchReport.Stages stages = new BenchReport.Stages(in.stages().microsPerImage(), in.stages().total(),
-                overhead);
+                1e6 / b.imagesPerSecond() - modelMicros, 1e6 / b.pipelinedImagesPerSecond() - modelMicros);
         return new BenchReport(options.name(), started.toString(), (System.nanoTime() - t0) / 1e9, machine,
                 MachineInfo.load(), settings, model, in.limit(), in.firstPass(), pipeline,
                 in.stages().rescoreMicros(), latency, startups, memory, stages, efficiency, in.pil());

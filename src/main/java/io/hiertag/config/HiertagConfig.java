@@ -49,6 +49,7 @@ public final class HiertagConfig {
     public static final String DEVICE = "device";
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_MAX_DELAY = "batch.max-delay";
+    public static final String BATCH_PIPELINE = "batch.pipeline";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String BATCH_BUFFER = "batch.buffer";
     public static final String STREAM_THREADS = "stream.threads";
@@ -94,6 +95,9 @@ public final class HiertagConfig {
                 + "without one) or cpu.");
         known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");
         known(BATCH_MAX_DELAY, "200ms", "Longest wait before a partial batch is flushed (wall clock).");
+        known(BATCH_PIPELINE, "true", "Run each first-pass batch on a background thread while the next one fills "
+                + "and decodes (at most two in flight), so the model need not wait for the CPU; false: decode and "
+                + "embed each batch on the stream thread in turn.");
         known(PROCESSING_GUARANTEE, "exactly_once_v2", "exactly_once_v2 or at_least_once.");
         known(BATCH_BUFFER, "persistent", "persistent: the batch buffer is a changelogged store and survives a crash; "
                 + "memory: not changelogged, loses waiting images on a crash (only to demonstrate the failure).");
@@ -388,6 +392,10 @@ public final class HiertagConfig {
         return new ConsistencyRule(bool(CONSISTENCY_FLIP), threshold);
     }
 
+    public boolean batchPipeline() {
+        return bool(BATCH_PIPELINE);
+    }
+
     public boolean imageFastDecode() {
         return bool(IMAGE_FAST_DECODE);
     }
@@ -595,6 +603,7 @@ public final class HiertagConfig {
             c.labelSets();
             c.inputFormats();
             c.imageFastDecode();
+            c.batchPipeline();
             c.inputUriAllowedHosts();
             c.inputUriTimeout();
             c.consistencyRule();

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,12 +39,15 @@ public final class TaggingApplication implements AutoCloseable {
     private static final String NO_SPACE = "No space left on device";
 
     private final TaggingEngine engine;
+    /** Runs first-pass batches while the next ones fill ({@code batch.pipeline}); null when off. */
+    private final ExecutorService background;
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private TaggingApplication(TaggingEngine engine, KafkaStreams streams) {
+    private TaggingApplication(TaggingEngine engine, KafkaStreams streams, ExecutorService background) {
         this.engine = engine;
         this.streams = streams;
+        this.background = background;
     }
 
     /**
@@ -53,14 +59,16 @@ public final class TaggingApplication implements AutoCloseable {
     public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
             EncodingProgress progress) {
         TaggingEngine engine = TaggingEngine.open(config, modelDir, progress);
+        ExecutorService background = config.batchPipeline() ? firstPassThreads(config.streamThreads()) : null;
         try {
             Outputs outputs = createTopics(config, bootstrapServers, engine.modelId());
             Properties props = StreamsSettings.of(config, bootstrapServers, engine.modelId());
             warmUpAndCheckBudget(config, engine.embedder(), props);
             TaggingTopology.Processors processors = TaggingTopology.of(config,
-                    new ImageEventReader(engine.validator()), engine.firstPass()::tag, engine.rescoring(), outputs);
+                    new ImageEventReader(engine.validator()), engine.firstPass()::tag, engine.rescoring(), outputs,
+                    background);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
-            TaggingApplication app = new TaggingApplication(engine, streams);
+            TaggingApplication app = new TaggingApplication(engine, streams, background);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             String images = new Topics(config.topicPrefix()).images().name();
             streams.setStateListener((now, before) -> {
@@ -77,9 +85,25 @@ public final class TaggingApplication implements AutoCloseable {
             streams.start();
             return app;
         } catch (RuntimeException e) {
+            if (background != null) {
+                background.shutdownNow();
+            }
             engine.close();
             throw e;
         }
+    }
+
+    /**
+     * Two per stream thread, for the batch the model runs and the one decoded meanwhile; when several tasks of a
+     * thread have batches in flight, later ones queue. Daemon threads: they never keep the JVM alive.
+     */
+    private static ExecutorService firstPassThreads(int streamThreads) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(FirstPassProcessor.MAX_IN_FLIGHT * streamThreads, r -> {
+            Thread t = new Thread(r, "hiertag-first-pass-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -186,6 +210,9 @@ public final class TaggingApplication implements AutoCloseable {
         // cannot leave; then the static id lets the restarted process take its predecessor's place at once.
         streams.close(CloseOptions.timeout(Duration.ofSeconds(60))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        if (background != null) {
+            background.shutdown(); // idle: each task waited for its batches when it closed
+        }
         engine.close();
         stopped.countDown();
         LOG.info("Stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);

@@ -7,6 +7,7 @@ import io.hiertag.kafka.Topics;
 import io.hiertag.tagging.FirstPassOutcome;
 import io.hiertag.tagging.RescoringStep;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -56,9 +57,14 @@ public final class TaggingTopology {
         Processor<String, UncertainImage, Object, Object> hierarchyRescore();
     }
 
-    /** The processors of a running application: every task gets its own, over the shared engine. */
+    /**
+     * The processors of a running application: every task gets its own, over the shared engine.
+     *
+     * @param background where first-pass batches run while the next one fills, or null for the stream thread
+     */
     static Processors of(HiertagConfig config, ImageEventReader reader,
-            Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass, RescoringStep rescoring, Outputs outputs) {
+            Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass, RescoringStep rescoring, Outputs outputs,
+            Executor background) {
         return new Processors() {
             @Override
             public Processor<byte[], byte[], Object, Object> validate() {
@@ -68,7 +74,7 @@ public final class TaggingTopology {
             @Override
             public Processor<String, PendingImage, Object, Object> firstPass() {
                 return new FirstPassProcessor(reader, firstPass, outputs, config.batchSize(),
-                        config.batchMaxDelay());
+                        config.batchMaxDelay(), background);
             }
 
             @Override

@@ -51,6 +51,8 @@ class BenchRunnerTest {
                 StageCosts.CONSISTENCY, StageCosts.RESCORING, StageCosts.BATCH_BUFFER)) {
             assertTrue(stages.has(stage), "(h) " + stage);
         }
+        assertTrue(json.get("firstPass").get("pipelinedImagesPerSecond").asDouble() > 0, "(h) pipelined");
+        assertTrue(json.get("stages").has("pipelinedOverheadMicros"), "(h) pipelined");
         assertEquals(2, json.get("efficiency").get("forwardPassesPerImage").asInt());
         assertTrue(json.get("efficiency").get("pipeline").asDouble() > 0);
         assertTrue(Files.readString(dir.resolve("out/bench-smoke.md")).contains("pipeline efficiency"));

@@ -37,11 +37,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -113,8 +119,16 @@ class TaggingTopologyTest {
         start(batchSize, null);
     }
 
-    /** @param firstPass the first pass to run, or null for the real tagger */
     private void start(int batchSize, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass) {
+        start(batchSize, firstPass, null);
+    }
+
+    /**
+     * @param firstPass the first pass to run, or null for the real tagger
+     * @param background where batches run ({@code batch.pipeline}), or null for the driver's thread
+     */
+    private void start(int batchSize, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
+            Executor background) {
         HiertagConfig config = HiertagConfig.builder().set("batch.size", Integer.toString(batchSize))
                 .set("batch.max-delay", "500ms").build();
         Properties p = new Properties();
@@ -122,9 +136,10 @@ class TaggingTopologyTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId());
-        driver = new TopologyTestDriver(firstPass == null
-                ? TestTopologies.build(config, embedder, loader, labelSets, outputs)
-                : TestTopologies.build(config, firstPass, loader, labelSets, outputs), p, t0);
+        Function<List<ImageEvent>, List<FirstPassOutcome>> tagger = firstPass != null ? firstPass
+                : new FirstPassTagger(embedder, loader, labelSets, Clock.systemUTC())::tag;
+        driver = new TopologyTestDriver(TestTopologies.build(config, tagger, loader, labelSets, outputs, background),
+                p, t0);
         images = driver.createInputTopic(topics.images().name(), new org.apache.kafka.common.serialization.StringSerializer(),
                 new ByteArraySerializer());
         tags = driver.createOutputTopic(topics.tags().name(), new StringDeserializer(), Topics.TAG_RESULT.deserializer());
@@ -161,6 +176,71 @@ class TaggingTopologyTest {
                 assertTrue(t.getCandidates().get(k - 1).getFirstPassScore()
                         >= t.getCandidates().get(k).getFirstPassScore());
             }
+        }
+    }
+
+    /**
+     * batch.pipeline: a started batch runs in the background while the next fills and starts too; a third waits
+     * for the oldest; outputs go out in input order, by the next record or punctuation.
+     */
+    @Test
+    void pipelinedBatchesRunWhileTheNextFillAndGoOutInInputOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Function<List<ImageEvent>, List<FirstPassOutcome>> real =
+                new FirstPassTagger(embedder, loader, labelSets, Clock.systemUTC())::tag;
+        ExecutorService background = Executors.newFixedThreadPool(FirstPassProcessor.MAX_IN_FLIGHT);
+        try {
+            start(2, events -> {
+                if (started.incrementAndGet() == 1) {
+                    await(release); // the model is still on the first batch
+                }
+                return real.apply(events);
+            }, background);
+            for (String id : List.of("a0", "a1", "b0", "b1")) {
+                images.pipeInput(id, event(id, png(id.hashCode() & 7), "imagenet-1k", null), t0);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (started.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, started.get(), "the second batch started while the first still ran");
+            assertTrue(tags.isEmpty(), "nothing is forwarded before the first batch is done");
+
+            // A third batch waits for the oldest, which is released meanwhile, and forwards it on the way.
+            Thread releaser = new Thread(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            });
+            releaser.setDaemon(true);
+            releaser.start();
+            images.pipeInput("c0", event("c0", png(3), "imagenet-1k", null), t0);
+            images.pipeInput("c1", event("c1", png(4), "imagenet-1k", null), t0);
+            assertEquals(List.of("a0", "a1"), tags.readKeyValuesToList().subList(0, 2).stream().map(kv -> kv.key)
+                    .toList());
+            List<String> rest = new ArrayList<>();
+            while (rest.size() < 4 && System.nanoTime() < deadline) {
+                driver.advanceWallClockTime(Duration.ofMillis(150)); // punctuation forwards finished batches
+                tags.readKeyValuesToList().forEach(kv -> rest.add(kv.key));
+            }
+            assertEquals(List.of("b0", "b1", "c0", "c1"), rest);
+        } finally {
+            release.countDown();
+            closeDriver();
+            driver = null;
+            background.shutdown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 

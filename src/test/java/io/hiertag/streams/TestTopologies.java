@@ -12,6 +12,7 @@ import io.hiertag.zeroshot.LabelSetModel;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.apache.kafka.streams.Topology;
 
@@ -30,8 +31,14 @@ final class TestTopologies {
     /** @param firstPass the first pass the topology calls, e.g. a real tagger wrapped to fail */
     static Topology build(HiertagConfig config, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
             ImageLoader images, Map<String, LabelSetModel> labelSets, Outputs outputs) {
+        return build(config, firstPass, images, labelSets, outputs, null);
+    }
+
+    /** @param background where first-pass batches run, or null: on the (test driver's) stream thread */
+    static Topology build(HiertagConfig config, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
+            ImageLoader images, Map<String, LabelSetModel> labelSets, Outputs outputs, Executor background) {
         ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images));
         return TaggingTopology.build(config, TaggingTopology.of(config, reader, firstPass,
-                new RescoringStep(labelSets, Clock.systemUTC()), outputs));
+                new RescoringStep(labelSets, Clock.systemUTC()), outputs, background));
     }
 }
