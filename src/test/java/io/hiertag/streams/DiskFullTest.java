@@ -42,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the failure that matters, a delete after the batch's outputs were forwarded: images come in bursts of a 2 MB
  * image and a tiny one, far enough apart that each burst is flushed alone by the wall-clock punctuation. The
  * large put is the one that fills the memtable (its bytes are the memtable's bytes), the tiny put after it
- * starts the flush, and the next write to the store comes only at the punctuation: the flush has failed by
- * then, so the first write to fail is the delete of the burst's large image, after its tag went out. The test
+ * starts the flush, and the next write to the store comes only at the punctuation that forwards the burst's
+ * finished batch: the flush has failed by then, so the first write to fail is the delete of the burst's large
+ * image, after its tag went out. The test
  * checks in the application's log that this is where the failure happened. Resumed, that failure leaves the
  * batch in the buffer, and every punctuation sends its tags again: the control's duplicates.
  *
@@ -153,7 +154,7 @@ class DiskFullTest {
 
     /** Otherwise the run did not reach the failure the fix is about, and says nothing about it. */
     private static void assertFailedOnTheDeleteAfterForwarding(Outcome outcome) {
-        assertTrue(outcome.firstFailure().contains("FirstPassProcessor.flush")
+        assertTrue(outcome.firstFailure().contains("FirstPassProcessor.finish")
                 && outcome.firstFailure().contains(DELETE_FAILED) && outcome.firstFailure().contains(ENOSPC),
                 "the first failure was not the batch buffer's delete after forwarding, on ENOSPC:\n"
                         + outcome.firstFailure());
