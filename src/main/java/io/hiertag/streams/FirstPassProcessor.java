@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.ops.TaggerMeters;
 import io.hiertag.tagging.FirstPassOutcome;
 import io.hiertag.tagging.RejectedInputException;
 import io.hiertag.tagging.RejectionReason;
@@ -43,9 +44,22 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<Long, PendingImage> buffer;
     private long nextSequence;
-    private int buffered;
-    /** Wall-clock time the oldest waiting record arrived. */
-    private long oldestArrival;
+    /** Written by the stream thread only; volatile for the buffer gauges, read on the metrics server's thread. */
+    private volatile int buffered;
+    /** Wall-clock time the oldest waiting record arrived (or was restored). */
+    private volatile long oldestArrival;
+    /** This task's buffer as the buffer gauges see it. */
+    private final TaggerMeters.Buffer gauges = new TaggerMeters.Buffer() {
+        @Override
+        public int depth() {
+            return buffered;
+        }
+
+        @Override
+        public long oldestArrivalMillis() {
+            return oldestArrival;
+        }
+    };
 
     /** @param tagger the first pass over a batch of validated events ({@code FirstPassTagger::tag}) */
     FirstPassProcessor(ImageEventReader reader, Function<List<ImageEvent>, List<FirstPassOutcome>> tagger,
@@ -71,6 +85,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
             }
         }
         oldestArrival = context.currentSystemTimeMs();
+        outputs.meters().watch(gauges);
         if (buffered > 0) {
             LOG.info("Task {}: {} buffered images restored from the changelog; they go out with the next flush",
                     context.taskId(), buffered);
@@ -119,6 +134,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
                 batch.add(kv.value);
             }
         }
+        outputs.meters().batchFlushed(batch.size());
         List<Decision> decisions;
         try {
             decisions = decide(batch);
@@ -137,6 +153,12 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         // The buffer is empty now, so numbering can start again: reusing keys lets compaction keep the changelog
         // at about one batch of keys, instead of a tombstone for every image that ever passed through.
         nextSequence = 0;
+    }
+
+    /** The task moves away or stops: its buffer no longer counts in this instance's gauges. */
+    @Override
+    public void close() {
+        outputs.meters().unwatch(gauges);
     }
 
     /** Reads each buffered record's event again and tags the readable ones; forwards nothing. */
