@@ -3,6 +3,8 @@ package io.hiertag.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.hiertag.config.ConfigException;
+import io.hiertag.config.HiertagConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -45,8 +47,9 @@ public final class OpsServer implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on port " + port + " (metrics.port): " + e
-                    .getMessage(), e);
+            // An operator's mistake (the port is taken), so one line at start rather than a stack trace.
+            throw new ConfigException(HiertagConfig.METRICS_PORT, Integer.toString(port), "cannot listen there ("
+                    + e.getMessage() + "); choose a free port, or 0 for any");
         }
         ExpositionFormats formats = ExpositionFormats.init();
         server.createContext("/metrics", ex -> handle(ex, () -> scrape(ex, registry, formats)));
