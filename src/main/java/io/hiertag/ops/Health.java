@@ -6,8 +6,8 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Whether this instance is alive and whether it is ready, for probes. Ready means the model answered its warm-up
- * batch and Kafka Streams is {@code RUNNING}: every task assigned and restored. Not ready while the model loads,
- * while Streams rebalances or restores, and from the moment it starts shutting down. Alive unless Streams failed
+ * batch and Kafka Streams is {@code RUNNING}: its rebalance is over and it processes its tasks. Not ready while
+ * the model loads, while Streams rebalances, and from the moment it starts shutting down. Alive unless Streams failed
  * ({@code PENDING_ERROR}, {@code ERROR}); a long first start, embedding every label's texts, is alive throughout.
  */
 public final class Health {
