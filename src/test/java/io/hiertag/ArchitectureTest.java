@@ -51,7 +51,7 @@ class ArchitectureTest {
             Map.entry("image", 1), Map.entry("text", 1), Map.entry("zeroshot", 1),
             Map.entry("model", 2),
             Map.entry("testmodel", 3), Map.entry("config", 3),
-            Map.entry("tagging", 4), Map.entry("kafka", 4),
+            Map.entry("tagging", 4), Map.entry("kafka", 4), Map.entry("ops", 4),
             Map.entry("streams", 5), Map.entry("eval", 5),
             Map.entry("bench", 6),
             Map.entry("cli", 7));
@@ -90,6 +90,13 @@ class ArchitectureTest {
                         "testmodel", "config"))
                 .should().dependOnClassesThat().resideInAnyPackage(concat(KAFKA, AVRO))
                 .because("only tagging and the layers above it handle events"));
+    }
+
+    @Test
+    void onlyOpsKnowsTheMetricsLibrary() {
+        check(noClasses().that().resideOutsideOfPackage(BASE + "ops..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
+                .because("the meters live in ops; the layers below take plain callbacks"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.hiertag.cli;
 import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.Telemetry;
 import io.hiertag.streams.TaggingApplication;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,18 +36,23 @@ final class RunCommand implements Callable<Integer> {
         }
         DataFolders.require(config, written);
         DataFolders.warnIfUnwritable(config.cacheDir());
+        // Up before the model loads, so that liveness probes pass during a long first start.
+        Telemetry telemetry = Telemetry.of(config.metricsPort(), config.dataDir());
         KafkaConnection kafka = KafkaConnection.forApplication(config);
         TaggingApplication app;
         try {
             Path model = ModelFolders.resolve(config);
-            app = TaggingApplication.start(config, kafka.bootstrapServers(), model, ConsoleProgress.stderr());
+            app = TaggingApplication.start(config, kafka.bootstrapServers(), model, ConsoleProgress.stderr(),
+                    telemetry);
         } catch (RuntimeException e) {
             kafka.close();
+            telemetry.close();
             throw e;
         }
         Thread hook = new Thread(() -> {
             LOG.info("Shutdown requested");
             app.close();
+            telemetry.close();
             kafka.close();
         }, "hiertag-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

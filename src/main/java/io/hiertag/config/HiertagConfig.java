@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -70,6 +71,7 @@ public final class HiertagConfig {
     public static final String CACHE_DIR = "cache.dir";
     public static final String METRICS_WINDOW = "metrics.window";
     public static final String METRICS_GRACE = "metrics.grace";
+    public static final String METRICS_PORT = "metrics.port";
     public static final String KAFKA_PREFIX = "kafka.";
     private static final String IMAGENET_1K = "imagenet-1k";
     private static final int MAX_INSTANCE_ID = 200;
@@ -130,6 +132,8 @@ public final class HiertagConfig {
         known(METRICS_WINDOW, "1m", "Length of the tumbling windows of the metrics topic, by record time.");
         known(METRICS_GRACE, "30s", "How late a tag or dead letter may arrive and still count in its window; "
                 + "a window's metrics are published once this long after it ends.");
+        known(METRICS_PORT, "", "Port of the HTTP server for /metrics (Prometheus) and /health/live, /health/ready "
+                + "(run); empty: no server; 0 picks a free port.");
     }
 
     private static void known(String key, String defaultValue, String description) {
@@ -426,6 +430,12 @@ public final class HiertagConfig {
         return duration(METRICS_GRACE);
     }
 
+    /** The port of the metrics and health server, or empty for none. */
+    public OptionalInt metricsPort() {
+        return values.get(METRICS_PORT).isBlank() ? OptionalInt.empty()
+                : OptionalInt.of(intValue(METRICS_PORT, 0, 65535));
+    }
+
     /** Client settings given under {@code kafka.}, with the prefix removed. */
     public Map<String, String> kafkaOverrides() {
         Map<String, String> out = new TreeMap<>();
@@ -611,6 +621,7 @@ public final class HiertagConfig {
             c.hierarchyOptions();
             c.metricsWindow();
             c.metricsGrace();
+            c.metricsPort();
             return c;
         }
     }

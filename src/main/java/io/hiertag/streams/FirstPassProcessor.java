@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.ops.TaggerMeters;
 import io.hiertag.tagging.FirstPassOutcome;
 import io.hiertag.tagging.RejectedInputException;
 import io.hiertag.tagging.RejectionReason;
@@ -64,8 +65,24 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
     /** Key of the oldest record not yet in a batch; those from here to {@code nextSequence} wait. */
     private long firstWaiting;
     private int buffered;
-    /** Wall-clock time the oldest waiting record arrived. */
+    /** Wall-clock time the oldest waiting record arrived (or was restored). */
     private long oldestArrival;
+    /** Images in the store, waiting or in flight; written by the stream thread, read by the metrics server's. */
+    private volatile int depth;
+    /** Wall-clock time the oldest image in the store arrived; meaningful while {@code depth > 0}. */
+    private volatile long oldestInStore;
+    /** This task's buffer as the buffer gauges see it. */
+    private final TaggerMeters.Buffer gauges = new TaggerMeters.Buffer() {
+        @Override
+        public int depth() {
+            return depth;
+        }
+
+        @Override
+        public long oldestArrivalMillis() {
+            return oldestInStore;
+        }
+    };
 
     /**
      * @param tagger the first pass over a batch of validated events ({@code FirstPassTagger::tag})
@@ -99,6 +116,8 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         }
         firstWaiting = Math.min(firstWaiting, nextSequence);
         oldestArrival = context.currentSystemTimeMs();
+        updateGauges();
+        outputs.meters().watch(gauges);
         if (buffered > 0) {
             LOG.info("Task {}: {} buffered images restored from the changelog; they go out with the next batches",
                     context.taskId(), buffered);
@@ -123,6 +142,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         }
         buffer.put(nextSequence++, record.value());
         buffered++;
+        updateGauges();
         forwardFinished();
         while (buffered >= batchSize) {
             start();
@@ -131,10 +151,12 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
 
     /**
      * Waits for the batches still in flight and drops their results: their records stay in the store, which this
-     * task's next owner (or this instance after a restart) restores and tags.
+     * task's next owner (or this instance after a restart) restores and tags. The buffer no longer counts in this
+     * instance's gauges.
      */
     @Override
     public void close() {
+        outputs.meters().unwatch(gauges);
         if (inFlight.isEmpty()) {
             return;
         }
@@ -159,14 +181,18 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         }
         buffered -= keys.size();
         firstWaiting = keys.get(keys.size() - 1) + 1;
+        long arrival = oldestArrival;
+        outputs.meters().batchFlushed(batch.size());
         if (background == null) {
-            finish(new InFlight(keys, batch, decidedHere(batch)));
+            finish(new InFlight(keys, batch, arrival, decidedHere(batch)));
             return;
         }
         while (inFlight.size() >= MAX_IN_FLIGHT) {
             finish(inFlight.poll());
         }
-        inFlight.add(new InFlight(keys, batch, CompletableFuture.supplyAsync(() -> decide(batch), background)));
+        inFlight.add(new InFlight(keys, batch, arrival, CompletableFuture.supplyAsync(() -> decide(batch),
+                background)));
+        updateGauges();
     }
 
     private CompletableFuture<List<Decision>> decidedHere(List<PendingImage> batch) {
@@ -218,6 +244,17 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
             nextSequence = 0;
             firstWaiting = 0;
         }
+        updateGauges();
+    }
+
+    /** What the gauges read: every image in the store, the batches in flight first (they are the oldest). */
+    private void updateGauges() {
+        int images = buffered;
+        for (InFlight f : inFlight) {
+            images += f.keys().size();
+        }
+        oldestInStore = inFlight.isEmpty() ? oldestArrival : inFlight.peek().arrival();
+        depth = images;
     }
 
     /** Reads each buffered record's event again and tags the readable ones; forwards nothing. */
@@ -263,8 +300,9 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
                 + last.getPartition() + "@" + last.getOffset();
     }
 
-    /** A started batch: its store keys, its records and, once decided, their fates. */
-    private record InFlight(List<Long> keys, List<PendingImage> batch, CompletableFuture<List<Decision>> decisions) {}
+    /** A started batch: its store keys, its records, when its oldest arrived and, once decided, their fates. */
+    private record InFlight(List<Long> keys, List<PendingImage> batch, long arrival,
+            CompletableFuture<List<Decision>> decisions) {}
 
     /** One buffered record's fate: a first-pass outcome, or a rejection from reading it. */
     private record Decision(PendingImage source, FirstPassOutcome outcome, RejectedInputException rejection) {

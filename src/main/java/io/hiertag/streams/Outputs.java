@@ -4,8 +4,10 @@ import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.TagResult;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.TaggerMeters;
 import io.hiertag.tagging.RejectedInputException;
 import io.hiertag.tagging.RejectionReason;
+import java.time.Duration;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -25,18 +27,27 @@ final class Outputs {
     private final long tagsMaxBytes;
     private final long deadLettersMaxBytes;
     private final String modelId;
+    private final TaggerMeters meters;
 
-    /** @param tagsMaxBytes the largest record the tags topic takes (its max.message.bytes); likewise dead letters */
-    Outputs(Topics topics, long tagsMaxBytes, long deadLettersMaxBytes, String modelId) {
+    /**
+     * @param tagsMaxBytes the largest record the tags topic takes (its max.message.bytes); likewise dead letters
+     * @param meters counts every tag and dead letter written here, and serves the processors' own meters
+     */
+    Outputs(Topics topics, long tagsMaxBytes, long deadLettersMaxBytes, String modelId, TaggerMeters meters) {
         this.tagsTopic = topics.tags();
         this.deadLettersTopic = topics.deadLetters();
         this.tagsMaxBytes = tagsMaxBytes - OVERHEAD;
         this.deadLettersMaxBytes = deadLettersMaxBytes - OVERHEAD;
         this.modelId = modelId;
+        this.meters = meters;
     }
 
     String modelId() {
         return modelId;
+    }
+
+    TaggerMeters meters() {
+        return meters;
     }
 
     void tag(ProcessorContext<Object, Object> context, TagResult tag, PendingImage source, long timestamp) {
@@ -54,6 +65,10 @@ final class Outputs {
         byte[] key = tagsTopic.keySerde().serializer().serialize(tagsTopic.name(), tag.getId());
         context.forward(new Record<>(key, value, timestamp,
                 SourceHeader.of(source)), TaggingTopology.TAGS_SINK);
+        Long latency = RescueCounts.latencyMillis(tag);
+        meters.tagged(tag.getLabelSet(), tag.getRoute().name(), tag.getChanged(),
+                latency == null ? null : Duration.ofMillis(latency));
+        RescueCounts.outcome(tag).ifPresent(o -> meters.rescued(tag.getLabelSet(), o));
     }
 
     void deadLetter(ProcessorContext<Object, Object> context, DeadLetter d, PendingImage source, long timestamp) {
@@ -68,5 +83,6 @@ final class Outputs {
                 DeadLetters.key(source));
         context.forward(new Record<>(key, value, timestamp, SourceHeader.of(source)),
                 TaggingTopology.DEAD_LETTERS_SINK);
+        meters.deadLetter(d.getStage().name(), d.getErrorType());
     }
 }

@@ -3,6 +3,7 @@ package io.hiertag.streams;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.Stage;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.TaggerMeters;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -28,15 +29,18 @@ import org.slf4j.LoggerFactory;
 public final class ProcessingDeadLetterHandler implements ProcessingExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingDeadLetterHandler.class);
+    private static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
     private String topic;
     private String modelId;
+    private TaggerMeters meters;
 
     @Override
     public void configure(Map<String, ?> configs) {
         topic = String.valueOf(configs.get(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC));
         modelId = configs.get(ProductionDeadLetterHandler.MODEL_ID) == null ? null
                 : String.valueOf(configs.get(ProductionDeadLetterHandler.MODEL_ID));
+        meters = ProductionDeadLetterHandler.meters(configs);
     }
 
     @Override
@@ -51,9 +55,11 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
                 .processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
         byte[] key = context.sourceRawKey();
         byte[] value = context.sourceRawValue();
+        Stage stage = stage(context.processorNodeId());
+        meters.deadLetter(stage.name(), UNEXPECTED_ERROR);
         DeadLetter d = DeadLetter.newBuilder()
-                .setStage(stage(context.processorNodeId()))
-                .setErrorType("UNEXPECTED_ERROR")
+                .setStage(stage)
+                .setErrorType(UNEXPECTED_ERROR)
                 .setMessage("processor " + context.processorNodeId() + " failed: " + exception
                         + "; this is a bug, please report it with this dead letter")
                 .setModelId(modelId)

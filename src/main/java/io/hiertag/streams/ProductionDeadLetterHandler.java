@@ -3,6 +3,8 @@ package io.hiertag.streams;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.Stage;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.TaggerMeters;
+import io.hiertag.ops.Telemetry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -29,16 +31,25 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
     static final String DEAD_LETTER_TOPIC = "hiertag.dead-letter.topic";
     /** Streams setting with the model id, for the dead letter. */
     static final String MODEL_ID = "hiertag.model.id";
+    /** Streams setting holding the {@link TaggerMeters} instance (not a string) that counts dead letters. */
+    static final String METERS = "hiertag.meters";
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductionDeadLetterHandler.class);
 
     private String topic;
     private String modelId;
+    private TaggerMeters meters;
 
     @Override
     public void configure(Map<String, ?> configs) {
         topic = String.valueOf(configs.get(DEAD_LETTER_TOPIC));
         modelId = configs.get(MODEL_ID) == null ? null : String.valueOf(configs.get(MODEL_ID));
+        meters = meters(configs);
+    }
+
+    /** The meters the application passed in its Streams settings, or ones that count nothing. */
+    static TaggerMeters meters(Map<String, ?> configs) {
+        return configs.get(METERS) instanceof TaggerMeters m ? m : Telemetry.none().meters();
     }
 
     @Override
@@ -69,9 +80,11 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
                 + "; the input stays at its source offset";
         LOG.warn("Dead-lettering an unwritable result at {}: {}", source.map(Object::toString).orElse("(unknown)"),
                 message);
+        String errorType = errorType(exception);
+        meters.deadLetter(Stage.PRODUCE.name(), errorType);
         DeadLetter d = DeadLetter.newBuilder()
                 .setStage(Stage.PRODUCE)
-                .setErrorType(errorType(exception))
+                .setErrorType(errorType)
                 .setMessage(message)
                 .setImageId(key == null ? null : new String(key, StandardCharsets.UTF_8))
                 .setModelId(modelId)

@@ -5,8 +5,10 @@ import io.hiertag.avro.MetricsAccumulator;
 import io.hiertag.avro.RescueMetrics;
 import io.hiertag.avro.Route;
 import io.hiertag.avro.TagResult;
+import io.hiertag.ops.TaggerMeters.RescueOutcome;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Optional;
 
 /**
  * The counting behind {@code hiertag.metrics}: a tag or a dead letter becomes a one-record accumulator, the
@@ -38,21 +40,41 @@ final class RescueCounts {
         boolean labelled = Boolean.TRUE.equals(t.getGroundTruthKnown());
         boolean rightBefore = labelled && Boolean.TRUE.equals(t.getFirstPassCorrect());
         boolean rightAfter = labelled && Boolean.TRUE.equals(t.getCorrect());
+        Optional<RescueOutcome> outcome = outcome(t);
         a.setImages(1);
         a.setConfident(rescored ? 0 : 1);
         a.setUncertain(rescored ? 1 : 0);
         a.setChanged(t.getChanged() ? 1 : 0);
         a.setLabelled(labelled ? 1 : 0);
-        a.setUncertainLabelled(rescored && labelled ? 1 : 0);
-        a.setFixed(rescored && !rightBefore && rightAfter ? 1 : 0);
-        a.setBroken(rescored && labelled && rightBefore && !rightAfter ? 1 : 0);
+        a.setUncertainLabelled(outcome.isPresent() ? 1 : 0);
+        a.setFixed(outcome.filter(RescueOutcome.FIXED::equals).isPresent() ? 1 : 0);
+        a.setBroken(outcome.filter(RescueOutcome.BROKEN::equals).isPresent() ? 1 : 0);
         a.setFirstPassCorrect(rightBefore ? 1 : 0);
         a.setFinalCorrect(rightAfter ? 1 : 0);
-        if (t.getPublishedAt() != null) {
-            LatencyHistogram.record(a.getLatencyHistogram(),
-                    t.getTaggedAt().toEpochMilli() - t.getPublishedAt().toEpochMilli());
+        Long latency = latencyMillis(t);
+        if (latency != null) {
+            LatencyHistogram.record(a.getLatencyHistogram(), latency);
         }
         return a;
+    }
+
+    /**
+     * How a rescored tag with a known ground truth came out (the rescue rate counts these); empty for a confident
+     * tag or one without a known ground truth.
+     */
+    static Optional<RescueOutcome> outcome(TagResult t) {
+        if (t.getRoute() != Route.RESCORED || !Boolean.TRUE.equals(t.getGroundTruthKnown())) {
+            return Optional.empty();
+        }
+        boolean rightBefore = Boolean.TRUE.equals(t.getFirstPassCorrect());
+        boolean rightAfter = Boolean.TRUE.equals(t.getCorrect());
+        return Optional.of(rightBefore == rightAfter ? RescueOutcome.NEITHER
+                : rightAfter ? RescueOutcome.FIXED : RescueOutcome.BROKEN);
+    }
+
+    /** {@code publishedAt} to {@code taggedAt} in milliseconds, or null when the event had no publishedAt. */
+    static Long latencyMillis(TagResult t) {
+        return t.getPublishedAt() == null ? null : t.getTaggedAt().toEpochMilli() - t.getPublishedAt().toEpochMilli();
     }
 
     /** Counted under its label set and model, or {@link #NONE} for either one it does not name. */

@@ -4,6 +4,8 @@ import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.KafkaClients;
 import io.hiertag.kafka.TopicAdmin;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.TaggerMeters;
+import io.hiertag.ops.Telemetry;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.tagging.TaggingEngine;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -58,17 +60,33 @@ public final class TaggingApplication implements AutoCloseable {
      */
     public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
             EncodingProgress progress) {
-        TaggingEngine engine = TaggingEngine.open(config, modelDir, progress);
+        return start(config, bootstrapServers, modelDir, progress, Telemetry.none());
+    }
+
+    /**
+     * Likewise, counting into {@code telemetry}'s meters and telling its health when the model is warm and how
+     * Streams is doing. The caller owns {@code telemetry} and closes it after this application, so that probes
+     * see the shutdown.
+     */
+    public static TaggingApplication start(HiertagConfig config, String bootstrapServers, Path modelDir,
+            EncodingProgress progress, Telemetry telemetry) {
+        TaggerMeters meters = telemetry.meters();
+        TaggingEngine engine = TaggingEngine.open(config, modelDir, progress, meters::modelCall);
         ExecutorService background = config.batchPipeline() ? firstPassThreads(config.streamThreads()) : null;
         try {
-            Outputs outputs = createTopics(config, bootstrapServers, engine.modelId());
+            meters.model(engine.modelId());
+            meters.watch(engine.textCache());
+            Outputs outputs = createTopics(config, bootstrapServers, engine.modelId(), meters);
             Properties props = StreamsSettings.of(config, bootstrapServers, engine.modelId());
+            props.put(ProductionDeadLetterHandler.METERS, meters);
             warmUpAndCheckBudget(config, engine.embedder(), props);
+            telemetry.health().warmedUp();
             TaggingTopology.Processors processors = TaggingTopology.of(config,
                     new ImageEventReader(engine.validator()), engine.firstPass()::tag, engine.rescoring(), outputs,
                     background);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
             TaggingApplication app = new TaggingApplication(engine, streams, background);
+            telemetry.watch(streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
             String images = new Topics(config.topicPrefix()).images().name();
             streams.setStateListener((now, before) -> {
@@ -121,7 +139,8 @@ public final class TaggingApplication implements AutoCloseable {
     }
 
     /** Creates missing topics and reads the output topics' record size limits, which may be set by others. */
-    private static Outputs createTopics(HiertagConfig config, String bootstrapServers, String modelId) {
+    private static Outputs createTopics(HiertagConfig config, String bootstrapServers, String modelId,
+            TaggerMeters meters) {
         // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
         Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Long.toString(config.maxRecordBytes()));
@@ -136,7 +155,7 @@ public final class TaggingApplication implements AutoCloseable {
                     topics.deadLetters().name()), Duration.ofSeconds(60));
             long producerLimit = config.maxRecordBytes();
             return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags().name())),
-                    Math.min(producerLimit, limits.get(topics.deadLetters().name())), modelId);
+                    Math.min(producerLimit, limits.get(topics.deadLetters().name())), modelId, meters);
         }
     }
 

@@ -31,6 +31,7 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        outputs.meters().imageIn();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingImage pending = PendingImage.newBuilder()
                 .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))

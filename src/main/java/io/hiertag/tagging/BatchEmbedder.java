@@ -76,11 +76,18 @@ public final class BatchEmbedder implements AutoCloseable {
     private final boolean flip;
     private final int pixelsPerImage;
     private final ExecutorService decoders;
+    private final ModelCalls calls;
     private final ThreadLocal<float[]> pixels = new ThreadLocal<>();
 
     /** @param flip whether the flipped images are embedded too (the consistency rule's flip check) */
     public BatchEmbedder(SavedModelDualEncoder encoder, boolean flip) {
+        this(encoder, flip, ModelCalls.NONE);
+    }
+
+    /** @param calls told the time of every model call of {@link #embed} (not the warm-up's) */
+    public BatchEmbedder(SavedModelDualEncoder encoder, boolean flip, ModelCalls calls) {
         this.encoder = encoder;
+        this.calls = calls;
         this.preprocessor = encoder.contract().image().preprocessor();
         this.flip = flip;
         this.pixelsPerImage = preprocessor.floatsPerImage();
@@ -256,7 +263,7 @@ public final class BatchEmbedder implements AutoCloseable {
         }
         int k = slots.size();
         try {
-            float[][] embeddings = encoder.embedImages(input, flip ? 2 * k : k);
+            float[][] embeddings = timed(input, flip ? 2 * k : k);
             for (int i = 0; i < k; i++) {
                 slots.get(i).embedding = embeddings[i];
                 slots.get(i).flippedEmbedding = flip ? embeddings[k + i] : null;
@@ -272,6 +279,15 @@ public final class BatchEmbedder implements AutoCloseable {
             LOG.warn("Model call failed for a batch of {}; splitting it to isolate the cause: {}", k, e.toString());
             embed(slots.subList(0, k / 2), rows(input, k, 0, k / 2), batch, source);
             embed(slots.subList(k / 2, k), rows(input, k, k / 2, k), batch, source);
+        }
+    }
+
+    private float[][] timed(float[] input, int rows) {
+        long t0 = System.nanoTime();
+        try {
+            return encoder.embedImages(input, rows);
+        } finally {
+            calls.called(System.nanoTime() - t0);
         }
     }
 

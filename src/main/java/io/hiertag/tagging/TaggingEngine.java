@@ -33,13 +33,15 @@ public final class TaggingEngine implements AutoCloseable {
     private final ImageEventValidator validator;
     private final FirstPassTagger firstPass;
     private final RescoringStep rescoring;
+    private final TextEmbeddingCache textCache;
 
     private TaggingEngine(SavedModelDualEncoder encoder, Map<String, LabelSetModel> labelSets, ImageLoader images,
-            boolean flip, Clock clock) {
+            boolean flip, Clock clock, ModelCalls calls, TextEmbeddingCache textCache) {
         this.encoder = encoder;
         this.labelSets = labelSets;
         this.images = images;
-        this.embedder = new BatchEmbedder(encoder, flip);
+        this.textCache = textCache;
+        this.embedder = new BatchEmbedder(encoder, flip, calls);
         this.validator = new ImageEventValidator(labelSets.keySet(), images);
         this.firstPass = new FirstPassTagger(embedder, images, labelSets, clock);
         this.rescoring = new RescoringStep(labelSets, clock);
@@ -51,18 +53,24 @@ public final class TaggingEngine implements AutoCloseable {
      * @param progress told how the first computation of the text embeddings advances
      */
     public static TaggingEngine open(HiertagConfig config, Path modelDir, EncodingProgress progress) {
+        return open(config, modelDir, progress, ModelCalls.NONE);
+    }
+
+    /** @param calls told the time of every model call the first pass makes */
+    public static TaggingEngine open(HiertagConfig config, Path modelDir, EncodingProgress progress,
+            ModelCalls calls) {
         long t0 = System.nanoTime();
         SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device());
         try {
+            TextEmbeddingCache textCache = new TextEmbeddingCache(config.cacheDir());
             Map<String, LabelSetModel> labelSets = LabelSetModels.load(config.labelSets(),
                     config.hierarchyOptions(), new LabelSetModel.Options(config.consistencyRule(),
                             config.rescoringEnsemble()), encoder.modelId(), encoder::embedTexts,
-                    new TextEmbeddingCache(config.cacheDir()), encoder::bankScoring, progress);
+                    textCache, encoder::bankScoring, progress);
             LOG.info("Model {} ready with label sets {} in {} ms", encoder.modelId(), labelSets.keySet(),
                     (System.nanoTime() - t0) / 1_000_000);
             return new TaggingEngine(encoder, labelSets, images(config, encoder.contract().image()),
-                    config.consistencyRule().flip(),
-                    Clock.systemUTC());
+                    config.consistencyRule().flip(), Clock.systemUTC(), calls, textCache);
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
@@ -113,6 +121,11 @@ public final class TaggingEngine implements AutoCloseable {
 
     public RescoringStep rescoring() {
         return rescoring;
+    }
+
+    /** The cache the label sets' text embeddings came from, with its hit and miss counts. */
+    public TextEmbeddingCache textCache() {
+        return textCache;
     }
 
     @Override

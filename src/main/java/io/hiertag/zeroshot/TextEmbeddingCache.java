@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class TextEmbeddingCache {
     private static final int CHUNK = 1024;
 
     private final Path dir;
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
 
     /** @param dir the cache folder, or null for no caching (embeddings are computed every time) */
     public TextEmbeddingCache(Path dir) {
@@ -54,9 +57,11 @@ public final class TextEmbeddingCache {
             float[][] cached = read(file, texts.size());
             if (cached != null) {
                 LOG.info("Text embeddings for {} ({} texts) read from cache {}", name, texts.size(), file);
+                hits.addAndGet(texts.size());
                 return cached;
             }
         }
+        misses.addAndGet(texts.size());
         long t0 = System.nanoTime();
         float[][] out = new float[texts.size()][];
         progress.update(name, 0, texts.size());
@@ -71,6 +76,16 @@ public final class TextEmbeddingCache {
             write(file, out);
         }
         return out;
+    }
+
+    /** Texts so far whose embeddings were read from the cache. */
+    public long hits() {
+        return hits.get();
+    }
+
+    /** Texts so far whose embeddings were computed (not in the cache, or no cache folder). */
+    public long misses() {
+        return misses.get();
     }
 
     static String key(String modelId, List<String> texts) {

@@ -7,22 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.Stage;
+import io.hiertag.config.HiertagConfig;
 import io.hiertag.kafka.Topics;
+import io.hiertag.ops.Scrape;
+import io.hiertag.ops.Telemetry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What each dead-letter handler answers for each kind of failure: a bug in a processor that has forwarded nothing
@@ -129,6 +136,30 @@ class DeadLetterHandlersTest {
         assertEquals("img-7", d.getImageId());
         assertEquals(1, d.getSourcePartition(), "the source header names the input, not the wall-clock flush");
         assertEquals(17, d.getSourceOffset());
+    }
+
+    /**
+     * The handlers are made by Streams from their class names; the application's meters reach them through the
+     * Streams settings, as an object, and count each dead letter they write (a transient error counts none).
+     */
+    @Test
+    void theHandlersStreamsMakesCountTheirDeadLetters(@TempDir Path dir) {
+        HiertagConfig config = HiertagConfig.defaults();
+        try (Telemetry telemetry = Telemetry.serve(0, dir)) {
+            Properties props = StreamsSettings.of(config, "127.0.0.1:9092", "test-model@123");
+            props.put(ProductionDeadLetterHandler.METERS, telemetry.meters());
+            StreamsConfig streams = new StreamsConfig(props);
+            ProducerRecord<byte[], byte[]> tag = new ProducerRecord<>("hiertag.tags", KEY, new byte[5000]);
+            Context sink = new Context(TaggingTopology.TAGS_SINK, new RecordHeaders());
+            streams.productionExceptionHandler().handleError(sink, tag, new RecordTooLargeException("too large"));
+            streams.productionExceptionHandler().handleError(sink, tag, new NotLeaderOrFollowerException("moved"));
+            streams.processingExceptionHandler().handleError(new Context(TaggingTopology.VALIDATE,
+                    new RecordHeaders()), new Record<>(KEY, VALUE, 1_000), new IllegalStateException("a bug"));
+            Scrape s = Scrape.of(telemetry.port().orElseThrow());
+            assertEquals(Map.of(Map.of("stage", "PRODUCE", "reason", "RECORD_TOO_LARGE"), 1.0,
+                    Map.of("stage", "VALIDATE", "reason", "UNEXPECTED_ERROR"), 1.0),
+                    s.series("hiertag_dead_letters_total"));
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.hiertag.kafka.Topics;
 import io.hiertag.labels.LabelSet;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.model.TensorFlowJpegPngDecoder;
+import io.hiertag.ops.Telemetry;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.zeroshot.EncodingProgress;
@@ -158,7 +159,8 @@ class EvaluationMatchesStreamTest {
             ImageLoader loader = new ImageLoader(new ImageDecoder(config.inputMaxBytes(), config.inputMaxPixels(),
                     TensorFlowJpegPngDecoder.instance()),
                     new ImageFetcher(List.of(), Set.of(), config.inputMaxBytes(), Duration.ofSeconds(1)));
-            Outputs outputs = new Outputs(topics, config.maxRecordBytes(), config.maxRecordBytes(), encoder.modelId());
+            Outputs outputs = new Outputs(topics, config.maxRecordBytes(), config.maxRecordBytes(), encoder.modelId(),
+                    Telemetry.none().meters());
             try (BatchEmbedder embedder = new BatchEmbedder(encoder, true);
                     TopologyTestDriver driver = new TopologyTestDriver(
                             TestTopologies.build(config, embedder, loader, labelSets, outputs), p, t0)) {

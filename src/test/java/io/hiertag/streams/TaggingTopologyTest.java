@@ -23,6 +23,7 @@ import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.Topics;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.model.TensorFlowJpegPngDecoder;
+import io.hiertag.ops.Telemetry;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.tagging.BatchEmbedder;
 import io.hiertag.tagging.FirstPassOutcome;
@@ -135,7 +136,8 @@ class TaggingTopologyTest {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId());
+        Outputs outputs = new Outputs(topics, tagsMaxBytes, config.maxRecordBytes(), encoder.modelId(),
+                Telemetry.none().meters());
         Function<List<ImageEvent>, List<FirstPassOutcome>> tagger = firstPass != null ? firstPass
                 : new FirstPassTagger(embedder, loader, labelSets, Clock.systemUTC())::tag;
         driver = new TopologyTestDriver(TestTopologies.build(config, tagger, loader, labelSets, outputs, background),
