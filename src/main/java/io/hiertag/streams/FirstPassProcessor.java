@@ -147,7 +147,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         for (int i = 0; i < batch.size(); i++) {
             PendingImage p = batch.get(i);
             try {
-                events.add(reader.read(p.getTopic(), DeadLetters.bytes(p.getValue())));
+                events.add(reader.read(p));
             } catch (RejectedInputException e) {
                 unreadable[i] = e;
             }

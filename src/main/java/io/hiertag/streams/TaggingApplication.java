@@ -58,7 +58,7 @@ public final class TaggingApplication implements AutoCloseable {
             Properties props = StreamsSettings.of(config, bootstrapServers, engine.modelId());
             warmUpAndCheckBudget(config, engine.embedder(), props);
             TaggingTopology.Processors processors = TaggingTopology.of(config,
-                    new ImageEventReader(engine.validator()), engine.firstPass()::tag, engine.rescoring(), outputs);
+                    new ImageEventReader(engine.validator(), config.inputRawImages()), engine.firstPass()::tag, engine.rescoring(), outputs);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
             TaggingApplication app = new TaggingApplication(engine, streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);

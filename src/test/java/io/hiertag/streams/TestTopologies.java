@@ -30,7 +30,8 @@ final class TestTopologies {
     /** @param firstPass the first pass the topology calls, e.g. a real tagger wrapped to fail */
     static Topology build(HiertagConfig config, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
             ImageLoader images, Map<String, LabelSetModel> labelSets, Outputs outputs) {
-        ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images));
+        ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images),
+                config.inputRawImages());
         return TaggingTopology.build(config, TaggingTopology.of(config, reader, firstPass,
                 new RescoringStep(labelSets, Clock.systemUTC()), outputs));
     }
