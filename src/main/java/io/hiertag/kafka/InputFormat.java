@@ -43,6 +43,11 @@ public enum InputFormat {
         return isText(value) ? TEXT : UNRECOGNISED;
     }
 
+    /** How people call the format of an {@link #IMAGE} value, e.g. {@code JPEG} or {@code HEIC/HEIF}. */
+    public static String imageFormatName(byte[] value) {
+        return ImageFormat.sniff(value).displayName();
+    }
+
     /** The schema id of a {@link #SCHEMA_REGISTRY} value. */
     public static long registrySchemaId(byte[] value) {
         return ByteBuffer.wrap(value, 1, 4).getInt() & 0xffffffffL;

@@ -2,7 +2,6 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
-import io.hiertag.image.ImageFormat;
 import io.hiertag.kafka.InputFormat;
 import io.hiertag.kafka.RawImageRecord;
 import io.hiertag.kafka.Topics;
@@ -71,7 +70,7 @@ final class ImageEventReader {
     }
 
     private ImageEvent rawImage(PendingImage record, byte[] value) throws RejectedInputException {
-        String what = "the value is a " + ImageFormat.sniff(value).displayName() + " image file";
+        String what = "the value is a " + InputFormat.imageFormatName(value) + " image file";
         if (!rawImages) {
             throw refused(RejectionReason.RAW_IMAGE_REFUSED, what + ", and this instance takes only ImageEvents "
                     + "(input.raw-images=false): publish it inside an ImageEvent in Avro single-object encoding "

@@ -11,6 +11,7 @@ import io.hiertag.avro.Candidate;
 import io.hiertag.avro.Consistency;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.InputHeader;
 import io.hiertag.avro.Label;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.RescueMetrics;
@@ -67,7 +68,8 @@ class AvroSerdeTest {
                 .build());
         assertRoundTrip(PendingImage.class, PendingImage.newBuilder()
                 .setKey(null).setValue(bytes("value")).setTimestamp(T0.toEpochMilli()).setTopic("hiertag.images")
-                .setPartition(0).setOffset(7L).build());
+                .setPartition(0).setOffset(7L).setHeaders(List.of(new InputHeader("hiertag.label-set",
+                        bytes("imagenet-1k")), new InputHeader("hiertag.attr.none", null))).build());
     }
 
     @Test
@@ -283,7 +285,7 @@ class AvroSerdeTest {
                 .build();
     }
 
-    private static TagResult tagResult() {
+    static TagResult tagResult() {
         Label tench = Label.newBuilder().setIndex(0).setWnid("n01440764").setName("tench").build();
         Label goldfish = Label.newBuilder().setIndex(1).setWnid("n01443537").setName("goldfish").build();
         return TagResult.newBuilder()
