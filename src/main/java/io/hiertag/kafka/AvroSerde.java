@@ -212,8 +212,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
         if (data.length < HEADER_LENGTH || !hasSingleObjectHeader(data)) {
             throw new SerializationException("Record on topic " + topic + " is not Avro single-object encoding"
-                    + " (missing C3 01 header; " + data.length + " bytes starting " + hexPrefix(data)
-                    + "): the producer must write " + type.getName() + " in Avro single-object encoding");
+                    + (hasSingleObjectHeader(data) ? " (" + data.length + " bytes, fewer than the " + HEADER_LENGTH
+                    + " of the header" : " (missing C3 01 header; " + data.length + " bytes starting "
+                    + hexPrefix(data)) + "): the producer must write " + type.getName()
+                    + " in Avro single-object encoding");
         }
         ByteArrayInputStream in = new ByteArrayInputStream(data);
         T value;

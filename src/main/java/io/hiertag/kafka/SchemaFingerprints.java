@@ -92,9 +92,9 @@ final class SchemaFingerprints {
     }
 
     /**
-     * The Parsing Canonical Form except that a primitive type with attributes (a logical type) stays an object,
+     * The Parsing Canonical Form except that a primitive type with a logical type stays an object,
      * {@code {"type":"long"}}, where the specification reduces it to {@code "long"}: what python3-avro 1.11.1's
-     * {@code canonical_form} gives, and so what a producer fingerprinting it computes. Avro's Java library can only
+     * {@code canonical_form} gives for our {@code .avsc} files, and so what a producer fingerprinting it computes. Avro's Java library can only
      * write the correct form, hence this one by hand.
      */
     static String formKeepingLogicalTypes(Schema schema) {
@@ -147,8 +147,10 @@ final class SchemaFingerprints {
                 }
                 out.append(']');
             }
-            default -> out.append(s.getLogicalType() != null || !s.getObjectProps().isEmpty()
-                    ? "{\"type\":\"" + s.getType().getName() + "\"}" : "\"" + s.getType().getName() + "\"");
+            // Only the logical type counts: the other attributes a generated class's schema has (avro.java.string)
+            // are not in the .avsc files that producers have.
+            default -> out.append(s.getLogicalType() != null ? "{\"type\":\"" + s.getType().getName() + "\"}"
+                    : "\"" + s.getType().getName() + "\"");
         }
     }
 }

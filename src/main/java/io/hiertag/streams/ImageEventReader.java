@@ -25,9 +25,10 @@ final class ImageEventReader {
             + "headers " + RawImageRecord.LABEL_SET + ", " + RawImageRecord.GROUND_TRUTH + ", "
             + RawImageRecord.ATTRIBUTE_PREFIX + "NAME, or an ImageEvent in Avro single-object encoding (C3 01 and "
             + "the fingerprint of schemas/ImageEvent.avsc); docs/clients.md shows both";
-    private static final String ONE_RECORD_PER_FILE = "a tool that makes a record of each line it reads (kcat -P "
-            + "< file, kafka-console-producer) splits a file: give the file as an argument instead, one record per "
-            + "file (kcat -P -t TOPIC -k ID FILE)";
+    /** What cut a file into records, the usual source of pieces and lines on an image topic. */
+    private static final String LINE_BY_LINE = "a tool that makes a record of each line it reads (kcat -P < file, "
+            + "kafka-console-producer) cuts a file at its newline bytes: give the file as an argument instead, one "
+            + "record per file (kcat -P -t TOPIC -k ID FILE)";
     private static final int PREVIEW = 40;
 
     private final ImageEventValidator validator;
@@ -54,18 +55,27 @@ final class ImageEventReader {
             case TEXT -> throw refused(RejectionReason.TEXT_VALUE, text(value));
             case UNRECOGNISED -> throw refused(RejectionReason.NOT_AN_IMAGE_EVENT, "the value (" + value.length
                     + " bytes starting " + hex(value) + ") is neither an image file nor an ImageEvent in Avro "
-                    + "single-object encoding: " + HOW_TO_PUBLISH + ". Pieces like this come of " + ONE_RECORD_PER_FILE);
+                    + "single-object encoding: " + HOW_TO_PUBLISH + ". If it is a piece of a file, " + LINE_BY_LINE);
         };
         validator.validate(event);
         return event;
+    }
+
+    /**
+     * The rejection of a record that was read, saying more where its bytes suggest why: a raw image that cannot be
+     * decoded is most often the first line of a file that was sent line by line.
+     */
+    static RejectedInputException explained(PendingImage record, RejectedInputException e) {
+        return e.reason() == RejectionReason.UNREADABLE_IMAGE
+                && InputFormat.of(DeadLetters.bytes(record.getValue())) == InputFormat.IMAGE
+                ? e.withMessage(e.getMessage() + ". If this is the first line of a file, " + LINE_BY_LINE) : e;
     }
 
     private static ImageEvent avro(String topic, byte[] value) throws RejectedInputException {
         try {
             return Topics.IMAGE_EVENT.deserializer().deserialize(topic, value);
         } catch (SerializationException e) {
-            throw refused(RejectionReason.NOT_AN_IMAGE_EVENT, "the value starts like Avro single-object encoding "
-                    + "but is not a readable ImageEvent: " + e.getMessage());
+            throw refused(RejectionReason.NOT_AN_IMAGE_EVENT, e.getMessage());
         }
     }
 
@@ -94,8 +104,7 @@ final class ImageEventReader {
         boolean json = start.startsWith("{") || start.startsWith("[");
         return "the value is " + value.length + " bytes of text (\"" + preview.replaceAll("\\s", " ") + "\"), not "
                 + "an image file or an ImageEvent" + (json ? "; hiertag reads no JSON (output.format=json is for "
-                + "what it writes)" : "") + ": " + HOW_TO_PUBLISH + ". A line of text arrives when "
-                + ONE_RECORD_PER_FILE;
+                + "what it writes)" : "") + ": " + HOW_TO_PUBLISH + ". If it is a line of a file, " + LINE_BY_LINE;
     }
 
     private static String hex(byte[] value) {

@@ -330,6 +330,7 @@ class TaggingTopologyTest {
         images.pipeInput("registry", registry, t0);
         images.pipeInput("line", utf8("a line of a file"), t0);
         images.pipeInput("json", utf8("{\"id\": \"x\", \"image\": \"...\"}"), t0);
+        images.pipeInput("cut", Arrays.copyOf(jpeg, 40), t0);
         driver.advanceWallClockTime(Duration.ofSeconds(1));
 
         assertTrue(tags.isEmpty());
@@ -337,8 +338,11 @@ class TaggingTopologyTest {
         Map<String, DeadLetter> byKey = new java.util.LinkedHashMap<>();
         out.forEach(r -> byKey.put(r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8),
                 r.value()));
-        assertEquals(List.of("(no key)", "typo", "twice", "latin-1", "unknown-set", "registry", "line", "json"),
+        assertEquals(List.of("(no key)", "typo", "twice", "latin-1", "unknown-set", "registry", "line", "json", "cut"),
                 List.copyOf(byKey.keySet()));
+        assertDead(byKey.get("cut"), Stage.DECODE, "UNREADABLE_IMAGE");
+        assertTrue(byKey.get("cut").getMessage().contains("If this is the first line of a file, a tool that makes a "
+                + "record of each line it reads (kcat -P < file"), byKey.get("cut").getMessage());
         assertDead(byKey.get("(no key)"), Stage.VALIDATE, "MISSING_ID");
         assertTrue(byKey.get("(no key)").getMessage().startsWith("the value is a JPEG image file and the record "
                 + "has no key"), byKey.get("(no key)").getMessage());
