@@ -79,11 +79,7 @@ class ClientsEndToEndTest {
     @Test
     void avroClientsPublishAndReadAndForeignRecordsGetTheirOwnDeadLetters() throws Exception {
         HiertagConfig config = config("clients-avro", "avro");
-        try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
-             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
-                     TestModels.testModel(), EncodingProgress.NONE)) {
-            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "state " + app.state());
-            ClientExamples examples = new ClientExamples(dir, kafka.bootstrapServers());
+        withTagger(config, (kafka, app, examples) -> {
             examples.run("kcat-publish.sh");
             examples.run("kcat-publish-folder.sh");
             examples.run("kcat-wrong.sh");
@@ -147,19 +143,14 @@ class ClientsEndToEndTest {
             int count = results.tags.size() + results.deadLetters.size();
             results.assertPrinted(examples.run("consume_avro.py", Integer.toString(count)), "python3-avro");
             results.assertPrinted(examples.java("ReadTags.java", Integer.toString(count)), "plain Java");
-        }
-        FINISHED.incrementAndGet();
+        });
     }
 
     @Test
     void jsonOutputIsReadWithoutAvro() throws Exception {
         HiertagConfig config = config("clients-json", "json").with(Map.of(HiertagConfig.METRICS_WINDOW, "1s",
                 HiertagConfig.METRICS_GRACE, "1ms"));
-        try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
-             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
-                     TestModels.testModel(), EncodingProgress.NONE)) {
-            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "state " + app.state());
-            ClientExamples examples = new ClientExamples(dir, kafka.bootstrapServers());
+        withTagger(config, (kafka, app, examples) -> {
             examples.run("kcat-publish.sh");
             examples.run("publish_raw.py", "garden.png", "street.jpg");
             examples.bash(TEXT_LINE);
@@ -186,6 +177,20 @@ class ClientsEndToEndTest {
             assertEquals("imagenet-1k", metrics.get("labelSet").textValue());
             assertTrue(metrics.get("windowEnd").longValue() - metrics.get("windowStart").longValue() == 1000,
                     metrics.toString());
+        });
+    }
+
+    /** What a test does with a broker, the tagger on it, and the page's examples written out. */
+    private interface Scenario {
+        void run(KafkaConnection kafka, TaggingApplication app, ClientExamples examples) throws Exception;
+    }
+
+    private void withTagger(HiertagConfig config, Scenario scenario) throws Exception {
+        try (KafkaConnection kafka = KafkaConnection.embedded(dir.resolve("broker"), 0);
+             TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(),
+                     TestModels.testModel(), EncodingProgress.NONE)) {
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "state " + app.state());
+            scenario.run(kafka, app, new ClientExamples(dir, kafka.bootstrapServers()));
         }
         FINISHED.incrementAndGet();
     }
