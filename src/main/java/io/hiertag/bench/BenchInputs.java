@@ -33,6 +33,7 @@ final class BenchInputs {
                 .setTopic(TOPIC)
                 .setPartition(0)
                 .setOffset(offset)
+                .setHeaders(List.of())
                 .build();
     }
 

@@ -41,6 +41,7 @@ final class PipelineRun implements AutoCloseable {
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(10);
 
     private final TaggingApplication app;
+    private final Topics topics;
     private final TopicReader tags;
     private final TopicReader deadLetters;
     private final ImagePublisher publisher;
@@ -51,7 +52,7 @@ final class PipelineRun implements AutoCloseable {
             long startedAt, int textsEmbedded) {
         this.app = app;
         this.photos = photos;
-        Topics topics = new Topics(config.topicPrefix());
+        this.topics = Topics.of(config);
         this.tags = new TopicReader(config, bootstrap, topics.tags().name(), false);
         this.deadLetters = new TopicReader(config, bootstrap, topics.deadLetters().name(), false);
         this.publisher = new ImagePublisher(config, bootstrap);
@@ -159,7 +160,7 @@ final class PipelineRun implements AutoCloseable {
                         + app.state() + ")");
             }
             tags.poll(Duration.ofMillis(100), r -> {
-                TagResult t = Topics.TAG_RESULT.deserializer().deserialize(r.topic(), r.value());
+                TagResult t = topics.tags().valueSerde().deserializer().deserialize(r.topic(), r.value());
                 if (ours.test(t.getId())) {
                     seen[0]++;
                     if (t.getPublishedAt() != null) {
@@ -168,7 +169,7 @@ final class PipelineRun implements AutoCloseable {
                 }
             });
             deadLetters.poll(Duration.ZERO, r -> {
-                DeadLetter d = Topics.DEAD_LETTER.deserializer().deserialize(r.topic(), r.value());
+                DeadLetter d = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value());
                 String id = d.getImageId() != null ? d.getImageId()
                         : r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
                 if (ours.test(id)) {

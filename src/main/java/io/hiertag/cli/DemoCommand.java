@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
         HiertagConfig config = base.with(Map.of(HiertagConfig.DATA_DIR, work.toString(),
                 HiertagConfig.APPLICATION_ID, "hiertag-demo", HiertagConfig.BATCH_SIZE, "8"));
         String runId = "demo-" + Long.toString(System.currentTimeMillis(), 36) + "/";
-        Topics topics = new Topics(config.topicPrefix());
+        Topics topics = Topics.of(config);
         List<DemoInputs.Input> inputs = DemoInputs.create(seed != null ? seed : System.currentTimeMillis(), images,
                 LabelSet.IMAGENET_1K);
         Set<String> waiting = new HashSet<>();
@@ -90,13 +90,13 @@ final class DemoCommand implements Callable<Integer> {
                          false)) {
                 while (!waiting.isEmpty() && System.nanoTime() < deadline) {
                     tags.poll(Duration.ofMillis(200), r -> {
-                        TagResult t = Topics.TAG_RESULT.deserializer().deserialize(r.topic(), r.value());
+                        TagResult t = topics.tags().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         if (waiting.remove(t.getId())) {
                             System.out.println("tag   " + RecordFormatter.tag(t));
                         }
                     });
                     dead.poll(Duration.ofMillis(50), r -> {
-                        DeadLetter d = Topics.DEAD_LETTER.deserializer().deserialize(r.topic(), r.value());
+                        DeadLetter d = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         String id = d.getImageId() != null ? d.getImageId()
                                 : r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                         if (waiting.remove(id)) {

@@ -35,17 +35,20 @@ final class RecordFormatter {
         return topic.equals(topics.metrics().name()) ? Optional.of(metricsHeader()) : Optional.empty();
     }
 
-    /** Formats a raw record of a known topic; other topics and undecodable values are shown as sizes. */
+    /**
+     * Formats a raw record of a known topic, in Avro or JSON (whichever it is: the topics' serdes read both); other
+     * topics and undecodable values are shown as sizes.
+     */
     String format(String topic, byte[] key, byte[] value) {
         try {
             if (topic.equals(topics.tags().name())) {
-                return tag(Topics.TAG_RESULT.deserializer().deserialize(topic, value));
+                return tag(topics.tags().valueSerde().deserializer().deserialize(topic, value));
             }
             if (topic.equals(topics.deadLetters().name())) {
-                return deadLetter(Topics.DEAD_LETTER.deserializer().deserialize(topic, value), key);
+                return deadLetter(topics.deadLetters().valueSerde().deserializer().deserialize(topic, value), key);
             }
             if (topic.equals(topics.metrics().name())) {
-                return metrics(Topics.RESCUE_METRICS.deserializer().deserialize(topic, value));
+                return metrics(topics.metrics().valueSerde().deserializer().deserialize(topic, value));
             }
         } catch (RuntimeException e) {
             return "undecodable record (" + (value == null ? 0 : value.length) + " bytes): " + e.getMessage();

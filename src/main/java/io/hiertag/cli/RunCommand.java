@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
             kafka.close();
         }, "hiertag-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Topics topics = new Topics(config.topicPrefix());
+        Topics topics = Topics.of(config);
         LOG.info("hiertag running on {}{}: {} -> {}, dead letters {}", kafka.bootstrapServers(),
                 kafka.isEmbedded() ? " (embedded broker)" : "", topics.images().name(), topics.tags().name(),
                 topics.deadLetters().name());

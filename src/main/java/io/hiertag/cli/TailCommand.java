@@ -36,7 +36,7 @@ final class TailCommand implements Callable<Integer> {
     public Integer call() {
         HiertagConfig config = options.load();
         Duration idle = idleExit == null ? null : HiertagConfig.parseDuration("--idle-exit", idleExit);
-        RecordFormatter formatter = new RecordFormatter(new Topics(config.topicPrefix()));
+        RecordFormatter formatter = new RecordFormatter(Topics.of(config));
         AtomicLong seen = new AtomicLong();
         try (TopicReader reader = new TopicReader(config, KafkaConnection.clientBootstrap(config), topic, fromEnd)) {
             formatter.header(topic).ifPresent(System.out::println);

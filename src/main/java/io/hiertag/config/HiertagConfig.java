@@ -61,6 +61,8 @@ public final class HiertagConfig {
     public static final String INPUT_URI_ALLOWED_DIRS = "input.uri.allowed-dirs";
     public static final String INPUT_URI_ALLOWED_HOSTS = "input.uri.allowed-hosts";
     public static final String INPUT_URI_TIMEOUT = "input.uri.timeout";
+    public static final String INPUT_RAW_IMAGES = "input.raw-images";
+    public static final String OUTPUT_FORMAT = "output.format";
     public static final String LABEL_SETS = "label.sets";
     public static final String CONSISTENCY_FLIP = "consistency.flip";
     public static final String CONSISTENCY_THRESHOLD = "consistency.threshold";
@@ -116,6 +118,10 @@ public final class HiertagConfig {
                 + "the scheme's default port (80, 443), host:port exactly that port, IPv6 as [::1]:8080; empty: none.");
         known(INPUT_URI_TIMEOUT, "10s", "Deadline of a whole http(s): fetch: connecting, headers and the entire body; "
                 + "a batch starts its fetches together, so it waits at most this long for all of them.");
+        known(INPUT_RAW_IMAGES, "true", "Also take a record whose value is the image file itself (its key the id, "
+                + "headers hiertag.label-set, hiertag.ground-truth, hiertag.attr.NAME); false: only ImageEvents.");
+        known(OUTPUT_FORMAT, "avro", "Format of the tags, dead letters and metrics written: avro (single-object "
+                + "encoding) or json (one JSON object per record).");
         known(LABEL_SETS, "imagenet-1k", "Label sets to load, comma-separated: imagenet-1k (built in) or "
                 + "name=path/to/labels.tsv.");
         known(CONSISTENCY_FLIP, "true", "Also call an image uncertain when its left-right flip gets another label.");
@@ -346,6 +352,15 @@ public final class HiertagConfig {
 
     public Duration inputUriTimeout() {
         return duration(INPUT_URI_TIMEOUT);
+    }
+
+    /** Whether a value that is an image file, not an ImageEvent, is tagged (with its key and headers). */
+    public boolean inputRawImages() {
+        return bool(INPUT_RAW_IMAGES);
+    }
+
+    public OutputFormat outputFormat() {
+        return choice(OUTPUT_FORMAT, OutputFormat.class);
     }
 
     private List<String> list(String key) {
@@ -616,6 +631,8 @@ public final class HiertagConfig {
             c.batchPipeline();
             c.inputUriAllowedHosts();
             c.inputUriTimeout();
+            c.inputRawImages();
+            c.outputFormat();
             c.consistencyRule();
             c.rescoringEnsemble();
             c.hierarchyOptions();

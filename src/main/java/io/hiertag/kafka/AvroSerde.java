@@ -5,8 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +64,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
-    private final List<String> knownFingerprints;
+    private final List<SchemaFingerprints.Known> known;
 
     /**
       * Serde that writes {@code currentSchema} and reads it plus every schema in {@code olderVersions}.
@@ -81,7 +79,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     SchemaCompatibility.checkReaderWriterCompatibility(currentSchema, older);
             if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
                 throw new IllegalArgumentException("The current schema of " + currentSchema.getFullName()
-                        + " cannot read the older version with fingerprint " + fingerprintHex(older)
+                        + " cannot read the older version with fingerprint "
+                        + SchemaFingerprints.wireHex(SchemaNormalization.parsingFingerprint64(older))
                         + "; make the change backward compatible (e.g. give new fields a default): "
                         + result.getResult().getIncompatibilities());
             }
@@ -89,13 +88,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         trust(currentSchema);
         SpecificData model = SpecificData.getForClass(type);
         SchemaStore.Cache store = new SchemaStore.Cache();
-        List<String> fingerprints = new ArrayList<>();
-        fingerprints.add(fingerprintHex(currentSchema));
+        List<SchemaFingerprints.Known> schemas = new ArrayList<>();
+        schemas.add(new SchemaFingerprints.Known(currentSchema.getName(), "current schema", currentSchema));
         for (Schema older : olderVersions) {
             store.addSchema(older);
-            fingerprints.add(fingerprintHex(older));
+            schemas.add(new SchemaFingerprints.Known(currentSchema.getName(), "older schema " + schemas.size(), older));
         }
-        this.knownFingerprints = List.copyOf(fingerprints);
+        this.known = List.copyOf(schemas);
+        SchemaFingerprints.register(known);
         this.encoder = new BinaryMessageEncoder<>(model, currentSchema);
         this.decoder = new BinaryMessageDecoder<>(model, currentSchema, store);
     }
@@ -210,21 +210,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (data == null) {
             return null;
         }
-        if (data.length < HEADER_LENGTH || data[0] != MAGIC_0 || data[1] != MAGIC_1) {
+        if (data.length < HEADER_LENGTH || !hasSingleObjectHeader(data)) {
             throw new SerializationException("Record on topic " + topic + " is not Avro single-object encoding"
-                    + " (missing C3 01 header; " + data.length + " bytes starting " + hexPrefix(data)
-                    + "): the producer must write " + type.getName() + " in Avro single-object encoding");
+                    + (hasSingleObjectHeader(data) ? " (" + data.length + " bytes, fewer than the " + HEADER_LENGTH
+                    + " of the header" : " (missing C3 01 header; " + data.length + " bytes starting "
+                    + hexPrefix(data)) + "): the producer must write " + type.getName()
+                    + " in Avro single-object encoding");
         }
         ByteArrayInputStream in = new ByteArrayInputStream(data);
         T value;
         try {
             value = decoder.decode(in, null);
         } catch (MissingSchemaException e) {
-            long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            throw new SerializationException("Record on topic " + topic + " has unknown schema fingerprint "
-                    + String.format("%016x", fingerprint) + " for " + type.getName() + " (known: " + knownFingerprints
-                    + "): either it is another record type, or it was written with a schema version this build does not"
-                    + " know; add that version to schemas/history/ and its index.txt", e);
+            throw new SerializationException("Record on topic " + topic + " is not an " + type.getName() + ": its "
+                    + SchemaFingerprints.unknown(SchemaFingerprints.read(data), known), e);
         } catch (IOException | RuntimeException e) {
             throw corruptBody(topic, data.length, rootCause(e).toString(), e);
         }
@@ -232,6 +231,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw corruptBody(topic, data.length, in.available() + " bytes left over after the record", null);
         }
         return value;
+    }
+
+    /** Whether {@code data} starts with the single-object encoding's marker, {@code C3 01}. */
+    public static boolean hasSingleObjectHeader(byte[] data) {
+        return data.length >= 2 && data[0] == MAGIC_0 && data[1] == MAGIC_1;
     }
 
     private SerializationException corruptBody(String topic, int length, String detail, Exception cause) {
@@ -247,10 +251,6 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    private static String fingerprintHex(Schema schema) {
-        return String.format("%016x", SchemaNormalization.parsingFingerprint64(schema));
     }
 
     private static String hexPrefix(byte[] data) {

@@ -5,6 +5,7 @@ import io.hiertag.avro.PendingImage;
 import io.hiertag.tagging.RejectedInputException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import org.apache.kafka.common.utils.Utils;
 
 /** Builds dead letters that carry the input exactly as it arrived, with where it came from and why it failed. */
 final class DeadLetters {
@@ -34,9 +35,6 @@ final class DeadLetters {
 
     /** The remaining bytes of an Avro bytes field, without disturbing its position. */
     static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        return Utils.toArray(buffer);
     }
 }

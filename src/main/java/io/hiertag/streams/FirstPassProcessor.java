@@ -265,7 +265,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         for (int i = 0; i < batch.size(); i++) {
             PendingImage p = batch.get(i);
             try {
-                events.add(reader.read(p.getTopic(), DeadLetters.bytes(p.getValue())));
+                events.add(reader.read(p));
             } catch (RejectedInputException e) {
                 unreadable[i] = e;
             }
@@ -283,7 +283,7 @@ final class FirstPassProcessor implements Processor<String, PendingImage, Object
         long ts = source.getTimestamp();
         FirstPassOutcome o = d.outcome();
         if (o == null || o.refused()) {
-            RejectedInputException why = o == null ? d.rejection() : o.rejection();
+            RejectedInputException why = o == null ? d.rejection() : ImageEventReader.explained(source, o.rejection());
             outputs.deadLetter(context, DeadLetters.of(source, why, outputs.modelId()), source, ts);
         } else if (o.uncertain()) {
             context.forward(new Record<>(o.tag().getId(), new UncertainImage(source, o.event(), o.tag(),

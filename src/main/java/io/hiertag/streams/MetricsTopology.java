@@ -56,7 +56,7 @@ public final class MetricsTopology {
     }
 
     public static void addTo(StreamsBuilder builder, HiertagConfig config) {
-        Topics topics = new Topics(config.topicPrefix());
+        Topics topics = Topics.of(config);
         Topics.Topic<String, TagResult> tagsTopic = topics.tags();
         Topics.Topic<byte[], DeadLetter> deadLettersTopic = topics.deadLetters();
         Topics.Topic<String, RescueMetrics> metricsTopic = topics.metrics();

@@ -3,6 +3,7 @@ package io.hiertag.streams;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.TagResult;
+import io.hiertag.kafka.RawImageRecord;
 import io.hiertag.kafka.Topics;
 import io.hiertag.ops.TaggerMeters;
 import io.hiertag.tagging.RejectedInputException;
@@ -81,8 +82,9 @@ final class Outputs {
         }
         byte[] key = deadLettersTopic.keySerde().serializer().serialize(deadLettersTopic.name(),
                 DeadLetters.key(source));
-        context.forward(new Record<>(key, value, timestamp, SourceHeader.of(source)),
-                TaggingTopology.DEAD_LETTERS_SINK);
+        // The input's hiertag.* headers go along, so that a raw image can be replayed with its label set.
+        context.forward(new Record<>(key, value, timestamp, RawImageRecord.toKafka(source.getHeaders(),
+                SourceHeader.of(source))), TaggingTopology.DEAD_LETTERS_SINK);
         meters.deadLetter(d.getStage().name(), d.getErrorType());
     }
 }

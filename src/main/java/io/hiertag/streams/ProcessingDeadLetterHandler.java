@@ -31,13 +31,13 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
     private static final Logger LOG = LoggerFactory.getLogger(ProcessingDeadLetterHandler.class);
     private static final String UNEXPECTED_ERROR = "UNEXPECTED_ERROR";
 
-    private String topic;
+    private Topics.Topic<byte[], DeadLetter> deadLetters;
     private String modelId;
     private TaggerMeters meters;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        topic = String.valueOf(configs.get(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC));
+        deadLetters = ProductionDeadLetterHandler.deadLetterTopic(configs);
         modelId = configs.get(ProductionDeadLetterHandler.MODEL_ID) == null ? null
                 : String.valueOf(configs.get(ProductionDeadLetterHandler.MODEL_ID));
         meters = ProductionDeadLetterHandler.meters(configs);
@@ -70,8 +70,8 @@ public final class ProcessingDeadLetterHandler implements ProcessingExceptionHan
                 .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
                 .setFailedAt(Instant.now())
                 .build();
-        return Response.resume(List.of(new ProducerRecord<>(topic, key,
-                Topics.DEAD_LETTER.serializer().serialize(topic, d))));
+        return Response.resume(List.of(new ProducerRecord<>(deadLetters.name(), key,
+                deadLetters.valueSerde().serializer().serialize(deadLetters.name(), d))));
     }
 
     /** The input being processed, or the punctuation: the first pass flushes on the wall clock too. */

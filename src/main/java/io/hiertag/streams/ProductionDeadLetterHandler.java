@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.Stage;
+import io.hiertag.config.OutputFormat;
 import io.hiertag.kafka.Topics;
 import io.hiertag.ops.TaggerMeters;
 import io.hiertag.ops.Telemetry;
@@ -27,8 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProductionDeadLetterHandler implements ProductionExceptionHandler {
 
-    /** Streams setting naming the dead-letter topic; {@link StreamsSettings} sets it. */
-    static final String DEAD_LETTER_TOPIC = "hiertag.dead-letter.topic";
+    /** Streams setting with {@code topic.prefix}, which names the dead-letter topic; {@link StreamsSettings} sets it. */
+    static final String TOPIC_PREFIX = "hiertag.topic.prefix";
+    /** Streams setting with {@code output.format}, the dead letters' format. */
+    static final String OUTPUT_FORMAT = "hiertag.output.format";
     /** Streams setting with the model id, for the dead letter. */
     static final String MODEL_ID = "hiertag.model.id";
     /** Streams setting holding the {@link TaggerMeters} instance (not a string) that counts dead letters. */
@@ -36,13 +39,13 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
 
     private static final Logger LOG = LoggerFactory.getLogger(ProductionDeadLetterHandler.class);
 
-    private String topic;
+    private Topics.Topic<byte[], DeadLetter> deadLetters;
     private String modelId;
     private TaggerMeters meters;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        topic = String.valueOf(configs.get(DEAD_LETTER_TOPIC));
+        deadLetters = deadLetterTopic(configs);
         modelId = configs.get(MODEL_ID) == null ? null : String.valueOf(configs.get(MODEL_ID));
         meters = meters(configs);
     }
@@ -50,6 +53,12 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
     /** The meters the application passed in its Streams settings, or ones that count nothing. */
     static TaggerMeters meters(Map<String, ?> configs) {
         return configs.get(METERS) instanceof TaggerMeters m ? m : Telemetry.none().meters();
+    }
+
+    /** The dead-letter topic that {@link StreamsSettings} describes to both handlers. */
+    static Topics.Topic<byte[], DeadLetter> deadLetterTopic(Map<String, ?> configs) {
+        return new Topics(String.valueOf(configs.get(TOPIC_PREFIX)),
+                OutputFormat.valueOf(String.valueOf(configs.get(OUTPUT_FORMAT)))).deadLetters();
     }
 
     @Override
@@ -94,7 +103,8 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
                 .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
                 .setFailedAt(Instant.now())
                 .build();
-        return new ProducerRecord<>(topic, key, Topics.DEAD_LETTER.serializer().serialize(topic, d));
+        return new ProducerRecord<>(deadLetters.name(), key,
+                deadLetters.valueSerde().serializer().serialize(deadLetters.name(), d));
     }
 
     /** {@code RecordTooLargeException} becomes {@code RECORD_TOO_LARGE}. */

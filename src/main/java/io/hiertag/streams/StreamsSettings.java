@@ -1,7 +1,6 @@
 package io.hiertag.streams;
 
 import io.hiertag.config.HiertagConfig;
-import io.hiertag.kafka.Topics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -51,7 +50,8 @@ final class StreamsSettings {
                 LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionDeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingDeadLetterHandler.class);
-        p.put(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC, new Topics(config.topicPrefix()).deadLetters().name());
+        p.put(ProductionDeadLetterHandler.TOPIC_PREFIX, config.topicPrefix());
+        p.put(ProductionDeadLetterHandler.OUTPUT_FORMAT, config.outputFormat().name());
         p.put(ProductionDeadLetterHandler.MODEL_ID, modelId);
         p.putAll(config.kafkaOverrides());
         return p;

@@ -82,13 +82,13 @@ public final class TaggingApplication implements AutoCloseable {
             warmUpAndCheckBudget(config, engine.embedder(), props);
             telemetry.health().warmedUp();
             TaggingTopology.Processors processors = TaggingTopology.of(config,
-                    new ImageEventReader(engine.validator()), engine.firstPass()::tag, engine.rescoring(), outputs,
-                    background);
+                    new ImageEventReader(engine.validator(), config.inputRawImages()), engine.firstPass()::tag,
+                    engine.rescoring(), outputs, background);
             KafkaStreams streams = new KafkaStreams(TaggingTopology.build(config, processors), props);
             TaggingApplication app = new TaggingApplication(engine, streams, background);
             telemetry.watch(streams);
             streams.setUncaughtExceptionHandler(app::onUncaught);
-            String images = new Topics(config.topicPrefix()).images().name();
+            String images = Topics.of(config).images().name();
             streams.setStateListener((now, before) -> {
                 // After a rebalance: which input partitions this instance now works on.
                 LOG.info("Streams state {} -> {} (application.id={}){}", before, now, config.applicationId(),
@@ -144,11 +144,11 @@ public final class TaggingApplication implements AutoCloseable {
         // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
         Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Long.toString(config.maxRecordBytes()));
-        List<NewTopic> wanted = new Topics(config.topicPrefix()).all().stream()
+        List<NewTopic> wanted = Topics.of(config).all().stream()
                 .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())
                         .configs(topicConfig))
                 .toList();
-        Topics topics = new Topics(config.topicPrefix());
+        Topics topics = Topics.of(config);
         try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
             TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
             Map<String, Long> limits = TopicAdmin.maxMessageBytes(admin, List.of(topics.tags().name(),

@@ -85,7 +85,7 @@ public final class TaggingTopology {
     }
 
     static Topology build(HiertagConfig config, Processors processors) {
-        Topics topics = new Topics(config.topicPrefix());
+        Topics topics = Topics.of(config);
         StreamsBuilder builder = new StreamsBuilder();
         MetricsTopology.addTo(builder, config);
         Topology t = builder.build();

@@ -2,6 +2,7 @@ package io.hiertag.streams;
 
 import io.hiertag.avro.ImageEvent;
 import io.hiertag.avro.PendingImage;
+import io.hiertag.kafka.RawImageRecord;
 import io.hiertag.tagging.RejectedInputException;
 import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,7 +11,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * First node after the source: reads each raw record as an ImageEvent and checks it. Good records go on to the
+ * First node after the source: reads each raw record as an ImageEvent (or an image file with its key and headers)
+ * and checks it. Good records go on to the
  * first pass as they arrived (bytes and origin); bad ones become dead letters here, before they enter a batch.
  */
 final class ValidateProcessor implements Processor<byte[], byte[], Object, Object> {
@@ -40,9 +42,10 @@ final class ValidateProcessor implements Processor<byte[], byte[], Object, Objec
                 .setTopic(meta.topic())
                 .setPartition(meta.partition())
                 .setOffset(meta.offset())
+                .setHeaders(RawImageRecord.headersOf(record.headers()))
                 .build();
         try {
-            ImageEvent event = reader.read(meta.topic(), record.value());
+            ImageEvent event = reader.read(pending);
             context.forward(new Record<>(event.getId(), pending, record.timestamp()), TaggingTopology.FIRST_PASS);
         } catch (RejectedInputException e) {
             outputs.deadLetter(context, DeadLetters.of(pending, e, outputs.modelId()), pending, record.timestamp());

@@ -26,6 +26,11 @@ public final class RejectedInputException extends Exception {
         return new RejectedInputException(RejectionReason.of(e.reason()), e.getMessage(), event);
     }
 
+    /** The same rejection with a message that says more. */
+    public RejectedInputException withMessage(String message) {
+        return new RejectedInputException(reason, message, event);
+    }
+
     /** The same rejection about {@code event}, for one made where the event was not known. */
     RejectedInputException about(ImageEvent event) {
         return this.event == event ? this : new RejectedInputException(reason, getMessage(), event);

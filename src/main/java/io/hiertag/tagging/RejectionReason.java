@@ -10,7 +10,15 @@ import io.hiertag.image.InvalidImageException;
 public enum RejectionReason {
     EMPTY_VALUE(Stage.DESERIALIZE),
     NOT_AN_IMAGE_EVENT(Stage.DESERIALIZE),
+    /** An image file published as it is, where {@code input.raw-images} is off. */
+    RAW_IMAGE_REFUSED(Stage.DESERIALIZE),
+    /** A schema-registry serializer's framing (byte 0 and a schema id), which we do not read. */
+    SCHEMA_REGISTRY_FORMAT(Stage.DESERIALIZE),
+    /** Text, such as one line of a file a tool split into a record per line. */
+    TEXT_VALUE(Stage.DESERIALIZE),
     MISSING_ID(Stage.VALIDATE),
+    /** A raw image's {@code hiertag.*} header that is unknown, repeated or not UTF-8. */
+    INVALID_HEADER(Stage.VALIDATE),
     UNKNOWN_LABEL_SET(Stage.VALIDATE),
     NO_IMAGE(Stage.VALIDATE),
     IMAGE_AND_URI(Stage.VALIDATE),

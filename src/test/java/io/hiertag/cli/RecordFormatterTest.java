@@ -3,8 +3,12 @@ package io.hiertag.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.RescueMetrics;
+import io.hiertag.avro.Stage;
+import io.hiertag.config.OutputFormat;
 import io.hiertag.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +47,26 @@ class RecordFormatterTest {
                 .setAccuracyBefore(null).setAccuracyAfter(null).setRescueRate(null).setChangeRate(null)
                 .setLatencyP50Ms(null).setLatencyP95Ms(null).setLatencyP99Ms(null).setDeadLetters(3).build());
         assertTrue(row.matches(".*\\(none\\) .* 0 +- +- +- +3"), row);
+    }
+
+    /** {@code tail} needs no setting: each record is read in the format it was written in. */
+    @Test
+    void avroAndJsonRecordsOfOneTopicPrintTheSame() {
+        RecordFormatter formatter = new RecordFormatter(new Topics("hiertag."));
+        for (OutputFormat format : OutputFormat.values()) {
+            Topics writer = new Topics("hiertag.", format);
+            byte[] metricsValue = writer.metrics().valueSerde().serializer().serialize("hiertag.metrics",
+                    metrics().build());
+            assertEquals(RecordFormatter.metrics(metrics().build()),
+                    formatter.format("hiertag.metrics", null, metricsValue), format.name());
+            DeadLetter d = DeadLetter.newBuilder().setStage(Stage.DESERIALIZE).setErrorType("TEXT_VALUE")
+                    .setMessage("the value is text").setSourceTopic("hiertag.images").setSourcePartition(1)
+                    .setSourceOffset(9).setFailedAt(Instant.EPOCH).build();
+            byte[] key = "line-1".getBytes(StandardCharsets.UTF_8);
+            assertEquals("key line-1               DEAD-LETTER DESERIALIZE/TEXT_VALUE: the value is text  "
+                    + "[hiertag.images-1@9]", formatter.format("hiertag.dead-letters", key,
+                    writer.deadLetters().valueSerde().serializer().serialize("hiertag.dead-letters", d)));
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.hiertag.avro.Candidate;
 import io.hiertag.avro.Consistency;
 import io.hiertag.avro.DeadLetter;
 import io.hiertag.avro.ImageEvent;
+import io.hiertag.avro.InputHeader;
 import io.hiertag.avro.Label;
 import io.hiertag.avro.PendingImage;
 import io.hiertag.avro.RescueMetrics;
@@ -36,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.GenericRecordBuilder;
@@ -66,7 +68,8 @@ class AvroSerdeTest {
                 .build());
         assertRoundTrip(PendingImage.class, PendingImage.newBuilder()
                 .setKey(null).setValue(bytes("value")).setTimestamp(T0.toEpochMilli()).setTopic("hiertag.images")
-                .setPartition(0).setOffset(7L).build());
+                .setPartition(0).setOffset(7L).setHeaders(List.of(new InputHeader("hiertag.label-set",
+                        bytes("imagenet-1k")), new InputHeader("hiertag.attr.none", null))).build());
     }
 
     @Test
@@ -82,26 +85,52 @@ class AvroSerdeTest {
         byte[] random = new byte[64];
         new Random(1).nextBytes(random);
         random[0] = 0x7B; // anything but C3
-        for (byte[] data : List.of(random, "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8), new byte[0],
-                new byte[] {(byte) 0xC3, 0x01, 0x02})) {
+        for (byte[] data : List.of(random, "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8), new byte[0])) {
             SerializationException e = assertThrows(SerializationException.class,
                     () -> serde.deserializer().deserialize(TOPIC, data));
             assertTrue(e.getMessage().contains("not Avro single-object encoding (missing C3 01 header"), e.getMessage());
         }
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize(TOPIC, new byte[] {(byte) 0xC3, 0x01, 0x02}));
+        assertTrue(e.getMessage().contains("not Avro single-object encoding (3 bytes, fewer than the 10 of the "
+                + "header)"), e.getMessage());
     }
 
     @Test
-    void anUnknownFingerprintIsReportedInHex() {
+    void anUnknownFingerprintIsReportedInWireOrderBesideTheKnownOnes() {
         AvroSerde<ImageEvent> serde = AvroSerde.of(ImageEvent.class);
+        String current = wireHex(ImageEvent.getClassSchema());
         byte[] data = {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 2, 'x'};
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> serde.deserializer().deserialize(TOPIC, data));
-        assertTrue(e.getMessage().contains("unknown schema fingerprint 0807060504030201"), e.getMessage());
+        String message = unknown(serde, data);
+        assertTrue(message.contains("schema fingerprint 0102030405060708 (the 8 bytes after C3 01) is not that of any "
+                + "ImageEvent schema: " + current + " (current schema)."), message);
+        assertTrue(message.contains("The usual cause is a fingerprint computed over a canonical form that keeps "
+                + "logical types"), message);
 
-        // Another type's record on the wrong topic is the same case.
+        // Another type's record on the wrong topic is named.
         byte[] tag = AvroSerde.of(TagResult.class).serializer().serialize(TOPIC, tagResult());
-        e = assertThrows(SerializationException.class, () -> serde.deserializer().deserialize(TOPIC, tag));
-        assertTrue(e.getMessage().contains("unknown schema"), e.getMessage());
+        message = unknown(serde, tag);
+        assertTrue(message.endsWith("It is the fingerprint of TagResult's current schema: the record is of type "
+                + "TagResult, where ImageEvent is expected"), message);
+    }
+
+    /** The two mistakes outside producers make with a right schema are recognised and named. */
+    @Test
+    void aFingerprintOverLogicalTypesOrWithItsBytesReversedIsNamedAsSuch() {
+        AvroSerde<ImageEvent> serde = AvroSerde.of(ImageEvent.class);
+        byte[] valid = serde.serializer().serialize(TOPIC, imageEvent("img-1"));
+        long right = SchemaNormalization.parsingFingerprint64(ImageEvent.getClassSchema());
+
+        byte[] keptLogicalTypes = withFingerprint(valid,
+                SchemaFingerprints.fingerprintKeepingLogicalTypes(ImageEvent.getClassSchema()));
+        String message = unknown(serde, keptLogicalTypes);
+        assertTrue(message.contains("It is the current schema's fingerprint over a canonical form that keeps its "
+                + "logical types ({\"type\":\"long\"} where the Parsing Canonical Form has \"long\"), as "
+                + "python3-avro 1.11.1's canonical_form writes it"), message);
+
+        message = unknown(serde, withFingerprint(valid, Long.reverseBytes(right)));
+        assertTrue(message.contains("It is the current schema's fingerprint with its bytes reversed"), message);
+        assertEquals(imageEvent("img-1"), serde.deserializer().deserialize(TOPIC, withFingerprint(valid, right)));
     }
 
     @Test
@@ -132,9 +161,8 @@ class AvroSerdeTest {
                 .set("id", "img-old").set("image", bytes("jpeg")).set("attributes", Map.of("camera", "a")).build();
         byte[] oldBytes = toArray(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(oldRecord));
 
-        SerializationException unknown = assertThrows(SerializationException.class,
-                () -> AvroSerde.of(ImageEvent.class).deserializer().deserialize(TOPIC, oldBytes));
-        assertTrue(unknown.getMessage().contains("unknown schema"), unknown.getMessage());
+        String unknown = unknown(AvroSerde.of(ImageEvent.class), oldBytes);
+        assertTrue(unknown.contains("is not that of any ImageEvent schema"), unknown);
 
         AvroSerde<ImageEvent> serde = new AvroSerde<>(ImageEvent.class, current, List.of(older));
         ImageEvent decoded = serde.deserializer().deserialize(TOPIC, oldBytes);
@@ -229,6 +257,22 @@ class AvroSerdeTest {
         }
     }
 
+    private static String unknown(AvroSerde<?> serde, byte[] data) {
+        return assertThrows(SerializationException.class, () -> serde.deserializer().deserialize(TOPIC, data))
+                .getMessage();
+    }
+
+    private static String wireHex(Schema schema) {
+        return SchemaFingerprints.wireHex(SchemaNormalization.parsingFingerprint64(schema));
+    }
+
+    /** The record with another fingerprint in its header (little-endian, as single-object encoding has it). */
+    private static byte[] withFingerprint(byte[] record, long fingerprint) {
+        byte[] out = record.clone();
+        ByteBuffer.wrap(out, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(fingerprint);
+        return out;
+    }
+
     private static <T extends SpecificRecord> void assertRoundTrip(Class<T> type, T value) {
         AvroSerde<T> serde = AvroSerde.of(type);
         byte[] encoded = serde.serializer().serialize(TOPIC, value);
@@ -244,7 +288,7 @@ class AvroSerdeTest {
                 .build();
     }
 
-    private static TagResult tagResult() {
+    static TagResult tagResult() {
         Label tench = Label.newBuilder().setIndex(0).setWnid("n01440764").setName("tench").build();
         Label goldfish = Label.newBuilder().setIndex(1).setWnid("n01443537").setName("goldfish").build();
         return TagResult.newBuilder()

@@ -86,7 +86,7 @@ class BadInputEndToEndTest {
                 valid.add(publish(pub, "valid-" + n++, jpeg, null));
                 bad.put("truncated-jpeg", new Expected(Stage.DECODE, "UNREADABLE_IMAGE"));
                 publish(pub, "truncated-jpeg", Arrays.copyOf(jpeg, jpeg.length / 2), null);
-                bad.put("not-avro", new Expected(Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT"));
+                bad.put("not-avro", new Expected(Stage.DESERIALIZE, "TEXT_VALUE"));
                 pub.publishRaw("not-avro", "{\"id\": \"json is not avro\"}".getBytes(StandardCharsets.UTF_8));
                 bad.put("other-schema", new Expected(Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT"));
                 pub.publishRaw("other-schema", Topics.DEAD_LETTER.serializer().serialize("t", otherSchemaRecord()));

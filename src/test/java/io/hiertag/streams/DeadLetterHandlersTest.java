@@ -42,8 +42,8 @@ class DeadLetterHandlersTest {
     private static final String DEAD_LETTERS = "hiertag.dead-letters";
     private static final byte[] KEY = "img-7".getBytes(StandardCharsets.UTF_8);
     private static final byte[] VALUE = {(byte) 0xC3, 0x01, 1, 2, 3};
-    private static final Map<String, Object> CONFIG = Map.of(ProductionDeadLetterHandler.DEAD_LETTER_TOPIC,
-            DEAD_LETTERS, ProductionDeadLetterHandler.MODEL_ID, "test-model@123");
+    private static final Map<String, Object> CONFIG = Map.of(ProductionDeadLetterHandler.TOPIC_PREFIX, "hiertag.",
+            ProductionDeadLetterHandler.OUTPUT_FORMAT, "AVRO", ProductionDeadLetterHandler.MODEL_ID, "test-model@123");
 
     /** The context Streams hands a handler, for an input at hiertag.images-2@41. */
     private record Context(String processorNodeId, Headers headers) implements ErrorHandlerContext {
@@ -123,7 +123,7 @@ class DeadLetterHandlersTest {
         handler.configure(CONFIG);
         Headers headers = SourceHeader.of(PendingImage.newBuilder().setKey(ByteBuffer.wrap(KEY))
                 .setValue(ByteBuffer.wrap(VALUE)).setTimestamp(1_000).setTopic("hiertag.images").setPartition(1)
-                .setOffset(17).build());
+                .setOffset(17).setHeaders(List.of()).build());
         ProducerRecord<byte[], byte[]> tag = new ProducerRecord<>("hiertag.tags", null, KEY, new byte[5000],
                 headers);
         ProductionExceptionHandler.Response r = handler.handleError(new Context(TaggingTopology.TAGS_SINK, headers),

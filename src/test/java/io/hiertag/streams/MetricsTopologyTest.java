@@ -101,6 +101,42 @@ class MetricsTopologyTest {
         return out;
     }
 
+    /** With JSON output the metrics read JSON tags and dead letters (and Avro ones from before the switch). */
+    @Test
+    void withJsonOutputTheMetricsCountJsonRecordsAndAreJson(@TempDir Path jsonState) {
+        HiertagConfig config = HiertagConfig.builder().set(HiertagConfig.OUTPUT_FORMAT, "json").build();
+        Topics json = Topics.of(config);
+        StreamsBuilder builder = new StreamsBuilder();
+        MetricsTopology.addTo(builder, config);
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-json-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, jsonState.toString());
+        try (TopologyTestDriver jsonDriver = new TopologyTestDriver(builder.build(), p, t0)) {
+            TestInputTopic<String, TagResult> jsonTags = jsonDriver.createInputTopic(json.tags().name(),
+                    new StringSerializer(), json.tags().valueSerde().serializer());
+            TestInputTopic<String, TagResult> avroTags = jsonDriver.createInputTopic(json.tags().name(),
+                    new StringSerializer(), Topics.TAG_RESULT.serializer());
+            TestInputTopic<byte[], DeadLetter> jsonDeadLetters = jsonDriver.createInputTopic(
+                    json.deadLetters().name(), new ByteArraySerializer(), json.deadLetters().valueSerde().serializer());
+            TestOutputTopic<String, String> jsonMetrics = jsonDriver.createOutputTopic(json.metrics().name(),
+                    new StringDeserializer(), new StringDeserializer());
+            avroTags.pipeInput("1", tag("1", Route.CONFIDENT, false, true, true).build(), at(1));
+            jsonTags.pipeInput("2", tag("2", Route.RESCORED, true, false, true).build(), at(2));
+            jsonDeadLetters.pipeInput(new byte[0], deadLetter(IMAGENET, MODEL), at(3));
+            jsonTags.pipeInput("clock", tag("clock", Route.CONFIDENT, false, null, null).setLabelSet("clock").build(),
+                    at(95));
+            KeyValue<String, String> record = jsonMetrics.readKeyValuesToList().stream()
+                    .filter(kv -> kv.key.equals(KEY)).findFirst().orElseThrow();
+            assertTrue(record.value.startsWith("{\"labelSet\":\"" + IMAGENET + "\""), record.value);
+            RescueMetrics m = json.metrics().valueSerde().deserializer().deserialize("t",
+                    record.value.getBytes(StandardCharsets.UTF_8));
+            assertEquals(2, m.getImages());
+            assertEquals(1, m.getFixed());
+            assertEquals(1, m.getDeadLetters());
+        }
+    }
+
     @Test
     void aClosedWindowIsPublishedOnceWithExactCountsRatesLatenciesAndDeadLetters() {
         pipe(latency(tag("1", Route.CONFIDENT, false, true, true), 5), 1);

@@ -199,7 +199,7 @@ class OperationsEndToEndTest {
         out.deadLetters().values().forEach(d -> dead.merge(Map.of("stage", d.getStage().name(), "reason",
                 d.getErrorType()), 1.0, Double::sum));
         double bad = out.badOfEachKind();
-        assertEquals(Map.of(Map.of("stage", "DESERIALIZE", "reason", "NOT_AN_IMAGE_EVENT"), bad,
+        assertEquals(Map.of(Map.of("stage", "DESERIALIZE", "reason", "TEXT_VALUE"), bad,
                 Map.of("stage", "VALIDATE", "reason", "UNKNOWN_LABEL_SET"), bad,
                 Map.of("stage", "DECODE", "reason", "UNREADABLE_IMAGE"), bad), dead, "the dead letters written");
         assertEquals(dead, s.series("hiertag_dead_letters_total"), "dead letters by stage and reason");

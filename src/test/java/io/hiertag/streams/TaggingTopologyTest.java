@@ -51,6 +51,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -86,6 +87,7 @@ class TaggingTopologyTest {
     private final Topics topics = new Topics("hiertag.");
     private final Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
     private long tagsMaxBytes = 1 << 20;
+    private String rawImages = "true";
 
     @BeforeAll
     static void loadModel() {
@@ -131,7 +133,7 @@ class TaggingTopologyTest {
     private void start(int batchSize, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
             Executor background) {
         HiertagConfig config = HiertagConfig.builder().set("batch.size", Integer.toString(batchSize))
-                .set("batch.max-delay", "500ms").build();
+                .set("batch.max-delay", "500ms").set(HiertagConfig.INPUT_RAW_IMAGES, rawImages).build();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -344,7 +346,7 @@ class TaggingTopologyTest {
         deadLetters.readKeyValuesToList().forEach(kv -> byKey.put(new String(kv.key), kv.value));
         assertEquals(List.of("not-avro", "empty-value", "missing-id", "unknown-set", "heic", "empty-image", "too-big",
                 "by-uri", "no-image", "escaping-uri", "both", "truncated"), List.copyOf(byKey.keySet()));
-        assertDead(byKey.get("not-avro"), Stage.DESERIALIZE, "NOT_AN_IMAGE_EVENT");
+        assertDead(byKey.get("not-avro"), Stage.DESERIALIZE, "TEXT_VALUE");
         assertArrayEquals(notAvro, bytes(byKey.get("not-avro").getOriginalValue()));
         assertDead(byKey.get("empty-value"), Stage.DESERIALIZE, "EMPTY_VALUE");
         assertDead(byKey.get("missing-id"), Stage.VALIDATE, "MISSING_ID");
@@ -367,6 +369,99 @@ class TaggingTopologyTest {
         assertEquals(topics.images().name(), truncated.getSourceTopic());
         assertEquals(13, truncated.getSourceOffset());
         assertNotNull(truncated.getOriginalValue());
+    }
+
+    @Test
+    void anImageFilePublishedAsItIsIsTaggedWithItsKeyAsIdAndItsHeaders() {
+        start(2);
+        byte[] jpeg = SampleImages.jpeg(SampleImages.generate(7, 51, 120, 90));
+        images.pipeInput(new TestRecord<>("raw-jpeg", jpeg, new RecordHeaders()
+                .add("hiertag.label-set", utf8("imagenet-1k")).add("hiertag.ground-truth", utf8("n01440764"))
+                .add("hiertag.attr.camera", utf8("north gate")).add("hiertag.attr.empty", null)
+                .add("other-header", utf8("not ours")), t0));
+        images.pipeInput(new TestRecord<>("raw-png", png(3), new RecordHeaders(), t0.plusSeconds(1)));
+        List<TestRecord<String, TagResult>> out = tags.readRecordsToList();
+        assertEquals(List.of("raw-jpeg", "raw-png"), out.stream().map(TestRecord::key).toList());
+        TagResult jpegTag = out.get(0).value();
+        assertWellFormed(jpegTag);
+        assertEquals("raw-jpeg", jpegTag.getId());
+        assertEquals("n01440764", jpegTag.getGroundTruth());
+        assertEquals(Boolean.TRUE, jpegTag.getGroundTruthKnown());
+        assertEquals(Map.of("camera", "north gate", "empty", ""), jpegTag.getAttributes());
+        assertEquals(t0, jpegTag.getPublishedAt(), "the record's timestamp is the time it was published");
+        TagResult pngTag = out.get(1).value();
+        assertEquals("imagenet-1k", pngTag.getLabelSet(), "the ImageEvent default without a header");
+        assertEquals(Map.of(), pngTag.getAttributes());
+        assertNull(pngTag.getGroundTruth());
+        assertTrue(deadLetters.isEmpty());
+    }
+
+    @Test
+    void rawImageMistakesAndForeignFormatsGetTheirOwnDeadLetters() {
+        start(4);
+        byte[] jpeg = SampleImages.jpeg(SampleImages.generate(7, 52, 120, 90));
+        byte[] registry = new byte[] {0, 0, 0, 0, 42, 8, 'i', 'd', '-', '1'};
+        images.pipeInput(new TestRecord<>((String) null, jpeg, new RecordHeaders(), t0));
+        images.pipeInput(new TestRecord<>("typo", jpeg, new RecordHeaders().add("hiertag.labelset", utf8("x")), t0));
+        images.pipeInput(new TestRecord<>("twice", jpeg, new RecordHeaders().add("hiertag.label-set",
+                utf8("imagenet-1k")).add("hiertag.label-set", utf8("household")), t0));
+        images.pipeInput(new TestRecord<>("latin-1", jpeg, new RecordHeaders().add("hiertag.attr.place",
+                new byte[] {'M', (byte) 0xFC, 'n'}), t0));
+        images.pipeInput(new TestRecord<>("unknown-set", jpeg, new RecordHeaders().add("hiertag.label-set",
+                utf8("my-vocabulary")), t0));
+        images.pipeInput("registry", registry, t0);
+        images.pipeInput("line", utf8("a line of a file"), t0);
+        images.pipeInput("json", utf8("{\"id\": \"x\", \"image\": \"...\"}"), t0);
+        images.pipeInput("cut", Arrays.copyOf(jpeg, 40), t0);
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        assertTrue(tags.isEmpty());
+        List<TestRecord<byte[], DeadLetter>> out = deadLetters.readRecordsToList();
+        Map<String, DeadLetter> byKey = new java.util.LinkedHashMap<>();
+        out.forEach(r -> byKey.put(r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8),
+                r.value()));
+        assertEquals(List.of("(no key)", "typo", "twice", "latin-1", "unknown-set", "registry", "line", "json", "cut"),
+                List.copyOf(byKey.keySet()));
+        assertDead(byKey.get("cut"), Stage.DECODE, "UNREADABLE_IMAGE");
+        assertTrue(byKey.get("cut").getMessage().contains("If this is the first line of a file, a tool that makes a "
+                + "record of each line it reads (kcat -P < file"), byKey.get("cut").getMessage());
+        assertDead(byKey.get("(no key)"), Stage.VALIDATE, "MISSING_ID");
+        assertTrue(byKey.get("(no key)").getMessage().startsWith("the value is a JPEG image file and the record "
+                + "has no key"), byKey.get("(no key)").getMessage());
+        assertDead(byKey.get("typo"), Stage.VALIDATE, "INVALID_HEADER");
+        assertTrue(byKey.get("typo").getMessage().contains("header hiertag.labelset is not one hiertag reads"),
+                byKey.get("typo").getMessage());
+        assertDead(byKey.get("twice"), Stage.VALIDATE, "INVALID_HEADER");
+        assertDead(byKey.get("latin-1"), Stage.VALIDATE, "INVALID_HEADER");
+        assertTrue(byKey.get("latin-1").getMessage().contains("hiertag.attr.place is not UTF-8"));
+        assertDead(byKey.get("unknown-set"), Stage.VALIDATE, "UNKNOWN_LABEL_SET");
+        assertEquals("unknown-set", byKey.get("unknown-set").getImageId());
+        assertEquals("my-vocabulary", byKey.get("unknown-set").getLabelSet());
+        assertArrayEquals(jpeg, bytes(byKey.get("unknown-set").getOriginalValue()), "the bytes as they came");
+        assertDead(byKey.get("registry"), Stage.DESERIALIZE, "SCHEMA_REGISTRY_FORMAT");
+        assertTrue(byKey.get("registry").getMessage().contains("schema id 42"), byKey.get("registry").getMessage());
+        assertDead(byKey.get("line"), Stage.DESERIALIZE, "TEXT_VALUE");
+        assertTrue(byKey.get("line").getMessage().contains("kcat -P < file"), byKey.get("line").getMessage());
+        assertDead(byKey.get("json"), Stage.DESERIALIZE, "TEXT_VALUE");
+        assertTrue(byKey.get("json").getMessage().contains("hiertag reads no JSON"));
+
+        // A raw image's dead letter carries its hiertag.* headers, so it can be replayed as it was published.
+        TestRecord<byte[], DeadLetter> unknownSet = out.get(4);
+        assertArrayEquals(utf8("my-vocabulary"), unknownSet.headers().lastHeader("hiertag.label-set").value());
+        assertNotNull(unknownSet.headers().lastHeader(SourceHeader.NAME));
+    }
+
+    @Test
+    void rawImagesAreRefusedByNameWhenTurnedOff() {
+        rawImages = "false";
+        start(1);
+        images.pipeInput("raw", png(2), t0);
+        images.pipeInput("event", event("event", png(2), "imagenet-1k", null), t0);
+        assertEquals(List.of("event"), tags.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        DeadLetter d = deadLetters.readValue();
+        assertDead(d, Stage.DESERIALIZE, "RAW_IMAGE_REFUSED");
+        assertTrue(d.getMessage().startsWith("the value is a PNG image file, and this instance takes only "
+                + "ImageEvents (input.raw-images=false)"), d.getMessage());
     }
 
     /** Real files of every accepted format (PIL writes them) are tagged; others are refused by the name of theirs. */
@@ -495,6 +590,10 @@ class TaggingTopologyTest {
         assertEquals(stage, d.getStage(), d.getMessage());
         assertEquals(errorType, d.getErrorType(), d.getMessage());
         assertTrue(d.getMessage().length() > 10, d.getMessage());
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(ByteBuffer b) {

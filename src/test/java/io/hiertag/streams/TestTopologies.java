@@ -37,7 +37,8 @@ final class TestTopologies {
     /** @param background where first-pass batches run, or null: on the (test driver's) stream thread */
     static Topology build(HiertagConfig config, Function<List<ImageEvent>, List<FirstPassOutcome>> firstPass,
             ImageLoader images, Map<String, LabelSetModel> labelSets, Outputs outputs, Executor background) {
-        ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images));
+        ImageEventReader reader = new ImageEventReader(new ImageEventValidator(labelSets.keySet(), images),
+                config.inputRawImages());
         return TaggingTopology.build(config, TaggingTopology.of(config, reader, firstPass,
                 new RescoringStep(labelSets, Clock.systemUTC()), outputs, background));
     }

@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs programs outside the JVM (Python with NumPy, PIL and torchvision; Chromium) for tests that check our files
- * or numbers against other implementations.
+ * Runs programs outside the JVM (Python with NumPy, PIL and torchvision; Chromium; kcat and Python's Kafka and Avro
+ * clients) for tests that check our files or numbers against other implementations, or our topics against clients
+ * that are not ours.
  * A developer without the program gets a skipped test; CI (environment variable {@code CI} set) installs them,
  * so there a missing program fails the test instead of hiding it.
  */
@@ -21,6 +23,8 @@ public final class ExternalTool {
 
     /** Debian's Python, which has the Debian packages (python3-numpy, …), not whatever python3 is on the PATH. */
     public static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** Debian's kcat (package kcat). */
+    public static final Path KCAT = Path.of("/usr/bin/kcat");
 
     private ExternalTool() {
     }
@@ -51,9 +55,17 @@ public final class ExternalTool {
      */
     public static Result run(List<String> command, Duration timeout, Path workDir)
             throws IOException, InterruptedException {
+        return run(command, Map.of(), timeout, workDir);
+    }
+
+    /** {@link #run(List, Duration, Path)} with {@code environment} added to this JVM's. */
+    public static Result run(List<String> command, Map<String, String> environment, Duration timeout, Path workDir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile(workDir, "output", ".log");
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError(command.get(0) + " did not finish within " + timeout + ":\n"
