@@ -72,6 +72,12 @@ public final class HiertagConfig {
     private static final String IMAGENET_1K = "imagenet-1k";
     private static final int MAX_INSTANCE_ID = 200;
 
+    /**
+     * Variables that {@code bin/hiertag} reads itself (the JVM's options) before the application starts: they share
+     * the prefix of the settings' variables but are not settings.
+     */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("HIERTAG_JAVA_OPTS");
+
     /** Every known key with its default and a one-line description, in the order the docs list them. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
@@ -543,28 +549,9 @@ public final class HiertagConfig {
             return this;
         }
 
-        /**
-         * {@code HIERTAG_BATCH_SIZE} sets {@code batch.size}; {@code HIERTAG_BATCH_MAX_DELAY} sets
-         * {@code batch.max-delay} (dots and dashes both become underscores); {@code HIERTAG_KAFKA_SASL_MECHANISM}
-         * sets {@code kafka.sasl.mechanism}.
-         */
+        /** Every setting among {@code env}'s variables ({@link #environmentSettings}). */
         public Builder environment(Map<String, String> env) {
-            Map<String, String> byEnvName = new TreeMap<>();
-            KNOWN.keySet().forEach(k -> byEnvName.put(envName(k), k));
-            new TreeMap<>(env).forEach((name, value) -> {
-                if (!name.startsWith("HIERTAG_")) {
-                    return;
-                }
-                String key = byEnvName.get(name);
-                if (key == null && name.startsWith("HIERTAG_KAFKA_")) {
-                    key = KAFKA_PREFIX + name.substring("HIERTAG_KAFKA_".length()).toLowerCase(Locale.ROOT)
-                            .replace('_', '.');
-                }
-                if (key == null) {
-                    throw new ConfigException(name, value, "unknown environment setting");
-                }
-                set(key, value);
-            });
+            environmentSettings(env).forEach((name, key) -> set(key, env.get(name)));
             return this;
         }
 
@@ -595,6 +582,38 @@ public final class HiertagConfig {
             c.metricsGrace();
             return c;
         }
+    }
+
+    /**
+     * The {@code HIERTAG_*} variables of {@code env} that are settings, by variable name in order, with the key
+     * each sets: {@code HIERTAG_BATCH_SIZE} sets {@code batch.size}, {@code HIERTAG_BATCH_MAX_DELAY} sets
+     * {@code batch.max-delay} (dots and dashes both become underscores), {@code HIERTAG_KAFKA_SASL_MECHANISM} sets
+     * {@code kafka.sasl.mechanism}. {@link #LAUNCHER_VARIABLES} are left out.
+     *
+     * @throws ConfigException for any other {@code HIERTAG_*} variable, so a misspelt one is never ignored
+     */
+    public static Map<String, String> environmentSettings(Map<String, String> env) {
+        Map<String, String> byEnvName = new TreeMap<>();
+        KNOWN.keySet().forEach(k -> byEnvName.put(envName(k), k));
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("HIERTAG_") || LAUNCHER_VARIABLES.contains(name)) {
+                continue;
+            }
+            String key = byEnvName.get(name);
+            if (key == null && name.startsWith("HIERTAG_KAFKA_")) {
+                key = KAFKA_PREFIX + name.substring("HIERTAG_KAFKA_".length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+            }
+            if (key == null) {
+                throw new ConfigException(name, e.getValue(), "unknown environment setting; settings are "
+                        + "HIERTAG_ + a key in upper case with . and - as _ (HIERTAG_BATCH_SIZE), and "
+                        + String.join(", ", LAUNCHER_VARIABLES) + " is read by bin/hiertag");
+            }
+            out.put(name, key);
+        }
+        return out;
     }
 
     static String envName(String key) {

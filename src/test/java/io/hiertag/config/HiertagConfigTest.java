@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +74,28 @@ class HiertagConfigTest {
                 && host.getMessage().contains("'::1' is not host or host:port"), host.getMessage());
         assertThrows(ConfigException.class,
                 () -> HiertagConfig.builder().environment(Map.of("HIERTAG_NO_SUCH", "1")));
+    }
+
+    @Test
+    void theLaunchersVariablesAreNotSettingsButAMisspeltSettingIsRefused() {
+        Map<String, String> env = Map.of("HIERTAG_JAVA_OPTS", "-Xmx1g", "HIERTAG_BATCH_SIZE", "8", "HOME", "/root");
+        assertEquals(Map.of("HIERTAG_BATCH_SIZE", "batch.size"), HiertagConfig.environmentSettings(env));
+        assertEquals(8, HiertagConfig.builder().environment(env).build().batchSize());
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().environment(Map.of("HIERTAG_JAVA_OPT", "-Xmx1g")));
+        assertTrue(typo.getMessage().startsWith("setting HIERTAG_JAVA_OPT='-Xmx1g': unknown environment setting"),
+                typo.getMessage());
+    }
+
+    /** Each HIERTAG_ variable bin/hiertag reads is a launcher variable, and every launcher variable is read there. */
+    @Test
+    void theLauncherVariablesAreExactlyThoseTheScriptReads() throws Exception {
+        Matcher m = Pattern.compile("\\bHIERTAG_[A-Z0-9_]+").matcher(Files.readString(Path.of("bin", "hiertag")));
+        Set<String> read = new TreeSet<>();
+        while (m.find()) {
+            read.add(m.group());
+        }
+        assertEquals(new TreeSet<>(HiertagConfig.LAUNCHER_VARIABLES), read);
     }
 
     @Test
