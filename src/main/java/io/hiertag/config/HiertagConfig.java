@@ -82,8 +82,9 @@ public final class HiertagConfig {
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
     static {
-        known(BOOTSTRAP_SERVERS, "", "Kafka bootstrap servers; empty starts an embedded broker (run, demo) or "
-                + "connects to the embedded broker's port on 127.0.0.1 (publish, tail).");
+        known(BOOTSTRAP_SERVERS, "", "Kafka bootstrap servers; empty starts an embedded broker (run, demo; a run "
+                + "configured by file or environment needs --embedded) or connects to its port on 127.0.0.1 "
+                + "(publish, tail).");
         known(EMBEDDED_PORT, "9092", "Port of the embedded broker on 127.0.0.1; 0 picks a free port.");
         known(DATA_DIR, "hiertag-data", "Folder for the embedded broker's log, Streams state and the test model.");
         known(DATA_MIN_FREE_BYTES, "536870912", "Refuse to start when data.dir's file system has less free space "
@@ -94,7 +95,8 @@ public final class HiertagConfig {
         known(TOPIC_PREFIX, "hiertag.", "Prefix of the four topic names: images, tags, dead-letters, metrics.");
         known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
         known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
-        known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir.");
+        known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir "
+                + "(a run configured by file or environment, or on a cluster, needs --test-model).");
         known(DEVICE, "auto", "Where the model runs: auto (a GPU when usable, else the CPU), gpu (refuse to start "
                 + "without one) or cpu.");
         known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");

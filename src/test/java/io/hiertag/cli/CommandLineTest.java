@@ -2,6 +2,7 @@ package io.hiertag.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.security.auth.module.UnixSystem;
@@ -105,6 +106,43 @@ class CommandLineTest {
         assertEquals(2, out.code, out.text);
         assertTrue(out.text.contains("hiertag: " + bad), out.text);
         assertTrue(out.text.contains("line 3"), out.text);
+    }
+
+    @Test
+    void aDeploymentMissingItsClusterOrModelIsRefusedWithOneLineNamingTheKeysAndTheFlags() throws Exception {
+        Path file = Files.writeString(dir.resolve("hiertag.properties"), "batch.size=8\n");
+        assertRefused(capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir",
+                dir.toString())), "bootstrap.servers is not set, though settings come from --config " + file
+                + ": name the cluster (--bootstrap, bootstrap.servers or HIERTAG_BOOTSTRAP_SERVERS) or add --embedded "
+                + "to run on an in-JVM broker; model.dir is not set, though settings come from --config " + file
+                + ": name a model folder (model.dir or HIERTAG_MODEL_DIR) or add --test-model to tag with the "
+                + "bundled test model, whose tags mean nothing");
+        // A cluster on the command line is no try-out either: the test model would tag nonsense into it.
+        assertRefused(capture(() -> Hiertag.execute("run", "--bootstrap", "kafka-1:9092", "--data-dir",
+                dir.toString())), "model.dir is not set, though Kafka is the cluster at kafka-1:9092: name a model "
+                + "folder (model.dir or HIERTAG_MODEL_DIR) or add --test-model to tag with the bundled test model, "
+                + "whose tags mean nothing");
+        assertRefused(capture(() -> Hiertag.execute("run", "--bootstrap", "kafka-1:9092", "--embedded")),
+                "--embedded contradicts bootstrap.servers=kafka-1:9092; give one or the other");
+        assertFalse(Files.exists(dir.resolve("broker")) || Files.exists(dir.resolve("test-model")),
+                "refused before anything started");
+    }
+
+    @Test
+    void theEmbeddedBrokerAndTheTestModelChosenExplicitlyStartWithAWarningEach() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.tsv"), "unicorn\tn99999999\n");
+        Path file = Files.writeString(dir.resolve("hiertag.properties"), "embedded.port=0\nlabel.sets=mine=" + bad
+                + "\ncache.dir=" + TestModels.cacheDir() + "\n");
+        // The broken label set stops the start once broker and model are up, past the check of the defaults.
+        Output out = capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir", dir.toString(),
+                "--embedded", "--test-model"));
+        assertEquals(2, out.code, out.text);
+        assertTrue(out.text.contains("hiertag: " + bad), out.text);
+        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN TryOutDefaults - Kafka is an in-JVM broker at "
+                + "127.0.0.1:") && l.endsWith("not a cluster: nothing is replicated and it stops with this process; "
+                + "set bootstrap.servers to use a cluster")).count(), out.text);
+        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN ModelFolders - Tagging with the bundled test "
+                + "model in " + dir.resolve("test-model") + ": its tags mean nothing")).count(), out.text);
     }
 
     @Test
