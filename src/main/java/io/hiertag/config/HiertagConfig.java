@@ -94,7 +94,8 @@ public final class HiertagConfig {
                 + "crash takes its partitions straight back. Empty: the host name and a hash of data.dir.");
         known(TOPIC_PREFIX, "hiertag.", "Prefix of the four topic names: images, tags, dead-letters, metrics.");
         known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
-        known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
+        known(TOPIC_REPLICATION_FACTOR, "", "Replication factor of the topics the application creates and of Kafka "
+                + "Streams' internal topics; empty: the broker's default.replication.factor.");
         known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir "
                 + "(a run configured by file or environment, or on a cluster, needs --test-model).");
         known(DEVICE, "auto", "Where the model runs: auto (a GPU when usable, else the CPU), gpu (refuse to start "
@@ -244,8 +245,10 @@ public final class HiertagConfig {
         return intValue(TOPIC_PARTITIONS, 1, 10_000);
     }
 
-    public short topicReplicationFactor() {
-        return (short) intValue(TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+    /** Empty: the broker decides (its {@code default.replication.factor}), as Kafka's own clients default to. */
+    public Optional<Short> topicReplicationFactor() {
+        return values.get(TOPIC_REPLICATION_FACTOR).isBlank() ? Optional.empty()
+                : Optional.of((short) intValue(TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE));
     }
 
     public Optional<Path> modelDir() {

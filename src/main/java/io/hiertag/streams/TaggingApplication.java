@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
@@ -98,13 +99,7 @@ public final class TaggingApplication implements AutoCloseable {
 
     /** Creates missing topics and reads the output topics' record size limits, which may be set by others. */
     private static Outputs createTopics(HiertagConfig config, String bootstrapServers, String modelId) {
-        // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
-        Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Long.toString(config.maxRecordBytes()));
-        List<NewTopic> wanted = new Topics(config.topicPrefix()).all().stream()
-                .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())
-                        .configs(topicConfig))
-                .toList();
+        List<NewTopic> wanted = topicsToCreate(config);
         Topics topics = new Topics(config.topicPrefix());
         try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
             TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
@@ -114,6 +109,17 @@ public final class TaggingApplication implements AutoCloseable {
             return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags().name())),
                     Math.min(producerLimit, limits.get(topics.deadLetters().name())), modelId);
         }
+    }
+
+    /** The application's four topics as it creates them when they are missing. */
+    static List<NewTopic> topicsToCreate(HiertagConfig config) {
+        // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
+        Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Long.toString(config.maxRecordBytes()));
+        return new Topics(config.topicPrefix()).all().stream()
+                .map(t -> new NewTopic(t, Optional.of(config.topicPartitions()), config.topicReplicationFactor())
+                        .configs(topicConfig))
+                .toList();
     }
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
