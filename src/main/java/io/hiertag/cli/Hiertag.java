@@ -29,6 +29,11 @@ public final class Hiertag {
                 cmd.getErr().println("hiertag: " + e.getMessage());
                 return 2;
             }
+            if (e instanceof org.apache.kafka.common.config.ConfigException) {
+                // A kafka.* setting a client refused, in Kafka's words: "Invalid value x for configuration y: ...".
+                cmd.getErr().println("hiertag: a kafka.* setting: " + e.getMessage());
+                return 2;
+            }
             throw e;
         });
         return cl.execute(args);

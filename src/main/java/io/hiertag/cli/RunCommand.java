@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.ClientSettings;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.Topics;
 import io.hiertag.streams.TaggingApplication;
@@ -37,7 +38,9 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HiertagConfig config = options.load();
         TryOutDefaults.check(config, options.deploymentSources(), embedded, testModel);
-        LOG.info("Settings: {}", config.describe());
+        LOG.info("Settings: {}", config.describe(ClientSettings::isSecret));
+        ClientSettings.undefined(config).forEach(k -> LOG.warn("Setting {} is defined by no Kafka client; it is "
+                + "passed on as given, so check its spelling unless a plugin reads it", k));
         List<Path> written = new ArrayList<>(List.of(config.stateDir()));
         if (config.bootstrapServers().isEmpty()) {
             written.add(config.brokerDir());

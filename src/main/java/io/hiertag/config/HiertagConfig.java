@@ -28,11 +28,16 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The application's settings, typed, from one place. Layers, each overriding the one before: built-in defaults,
  * a properties file, {@code HIERTAG_*} environment variables, then command-line {@code --set key=value} flags.
  * Keys under {@code kafka.} pass through to every Kafka client (security settings, for example).
+ *
+ * <p>Kafka's {@code ConfigDef} would do the plain types, but not durations, lists of paths or the enums' spelling,
+ * and its errors name neither the layer's value as given nor a fix; above all this layer must not know Kafka.
+ * {@code io.hiertag.kafka.ClientSettings} uses Kafka's definitions where they know better: for the pass-through.
  */
 public final class HiertagConfig {
 
@@ -440,10 +445,16 @@ public final class HiertagConfig {
         return b.build();
     }
 
-    /** Every setting, resolved, for a start-up log line (values under kafka. that look secret are masked). */
-    public Map<String, String> describe() {
+    /**
+     * Every setting, resolved, for a start-up log line, with the secrets among the {@code kafka.} settings masked.
+     *
+     * @param secret whether a Kafka client setting (without {@code kafka.}) holds a secret by Kafka's definition;
+     *     a name that says password, secret or jaas is masked as well, for a plugin's settings Kafka does not define
+     */
+    public Map<String, String> describe(Predicate<String> secret) {
         Map<String, String> out = new TreeMap<>(values);
-        out.replaceAll((k, v) -> k.startsWith(KAFKA_PREFIX) && looksSecret(k) ? "****" : v);
+        out.replaceAll((k, v) -> k.startsWith(KAFKA_PREFIX)
+                && (secret.test(k.substring(KAFKA_PREFIX.length())) || looksSecret(k)) ? "****" : v);
         return out;
     }
 

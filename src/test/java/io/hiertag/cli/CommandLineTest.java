@@ -132,7 +132,7 @@ class CommandLineTest {
     void theEmbeddedBrokerAndTheTestModelChosenExplicitlyStartWithAWarningEach() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.tsv"), "unicorn\tn99999999\n");
         Path file = Files.writeString(dir.resolve("hiertag.properties"), "embedded.port=0\nlabel.sets=mine=" + bad
-                + "\ncache.dir=" + TestModels.cacheDir() + "\n");
+                + "\ncache.dir=" + TestModels.cacheDir() + "\nkafka.securty.protocol=SSL\n");
         // The broken label set stops the start once broker and model are up, past the check of the defaults.
         Output out = capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir", dir.toString(),
                 "--embedded", "--test-model"));
@@ -143,6 +143,9 @@ class CommandLineTest {
                 + "set bootstrap.servers to use a cluster")).count(), out.text);
         assertEquals(1, out.text.lines().filter(l -> l.contains("WARN ModelFolders - Tagging with the bundled test "
                 + "model in " + dir.resolve("test-model") + ": its tags mean nothing")).count(), out.text);
+        // By Kafka's own definitions, a key no client has is named (tests log WARN and above only).
+        assertTrue(out.text.contains("WARN RunCommand - Setting kafka.securty.protocol is defined by no Kafka "
+                + "client"), out.text);
     }
 
     @Test
@@ -215,6 +218,10 @@ class CommandLineTest {
         Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
         assertEquals(2, bad.code);
         assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
+        Output badClient = capture(() -> Hiertag.execute("tail", "--bootstrap", "127.0.0.1:1", "--set",
+                "kafka.fetch.max.wait.ms=soon", "hiertag.tags"));
+        assertRefused(badClient, "a kafka.* setting: Invalid value soon for configuration fetch.max.wait.ms: Not a "
+                + "number of type INT");
     }
 
     @Test

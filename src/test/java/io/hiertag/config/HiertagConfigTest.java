@@ -118,8 +118,16 @@ class HiertagConfigTest {
 
     @Test
     void secretsAreMaskedInTheStartupDescription() {
-        HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2").build();
-        assertEquals("****", c.describe().get("kafka.ssl.keystore.password"));
+        HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2")
+                .set("kafka.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----").set("kafka.my.plugin.secret", "s")
+                .set("kafka.security.protocol", "SSL").build();
+        Map<String, String> byName = c.describe(k -> false);
+        assertEquals("****", byName.get("kafka.ssl.keystore.password"));
+        assertEquals("****", byName.get("kafka.my.plugin.secret"));
+        assertEquals("-----BEGIN PRIVATE KEY-----", byName.get("kafka.ssl.keystore.key"), "no name to tell by");
+        Map<String, String> byDefinition = c.describe(k -> k.equals("ssl.keystore.key"));
+        assertEquals("****", byDefinition.get("kafka.ssl.keystore.key"));
+        assertEquals("SSL", byDefinition.get("kafka.security.protocol"));
     }
 
     @Test
