@@ -13,7 +13,8 @@ import picocli.CommandLine;
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
-            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, ResetCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {

@@ -1,9 +1,9 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +22,8 @@ final class TryOutDefaults {
     }
 
     /**
+     * For {@code run}: the cluster and the model.
+     *
      * @param deployment where settings come from besides the command line (the file, the variables); empty for a
      *     try-out
      * @param embedded {@code --embedded} was given
@@ -29,29 +31,50 @@ final class TryOutDefaults {
      * @throws UserInputException naming every missing key and the flag that would choose its default
      */
     static void check(HiertagConfig config, List<String> deployment, boolean embedded, boolean testModel) {
+        refuse(Stream.of(brokerProblem(config, deployment, embedded), modelProblem(config, deployment, testModel)));
+    }
+
+    /** For commands that need no model ({@code reset}): the cluster only. */
+    static void checkBroker(HiertagConfig config, List<String> deployment, boolean embedded) {
+        refuse(Stream.of(brokerProblem(config, deployment, embedded)));
+    }
+
+    private static void refuse(Stream<Optional<String>> problems) {
+        List<String> found = problems.flatMap(Optional::stream).toList();
+        if (!found.isEmpty()) {
+            throw new UserInputException(String.join("; ", found));
+        }
+    }
+
+    private static Optional<String> brokerProblem(HiertagConfig config, List<String> deployment, boolean embedded) {
         Optional<String> bootstrap = config.bootstrapServers();
         if (embedded && bootstrap.isPresent()) {
             throw new UserInputException("--embedded contradicts bootstrap.servers=" + bootstrap.get()
                     + "; give one or the other");
         }
+        return bootstrap.isEmpty() && !embedded && !deployment.isEmpty()
+                ? Optional.of("bootstrap.servers is not set, though " + because(deployment) + ": name the cluster "
+                        + "(--bootstrap, bootstrap.servers or HIERTAG_BOOTSTRAP_SERVERS) or add --embedded to run on "
+                        + "an in-JVM broker")
+                : Optional.empty();
+    }
+
+    private static Optional<String> modelProblem(HiertagConfig config, List<String> deployment, boolean testModel) {
         if (testModel && config.modelDir().isPresent()) {
             throw new UserInputException("--test-model contradicts model.dir=" + config.modelDir().get()
                     + "; give one or the other");
         }
-        String because = deployment.isEmpty() ? "" : "settings come from " + String.join(", ", deployment);
-        List<String> missing = new ArrayList<>();
-        if (bootstrap.isEmpty() && !embedded && !deployment.isEmpty()) {
-            missing.add("bootstrap.servers is not set, though " + because + ": name the cluster (--bootstrap, "
-                    + "bootstrap.servers or HIERTAG_BOOTSTRAP_SERVERS) or add --embedded to run on an in-JVM broker");
-        }
-        if (config.modelDir().isEmpty() && !testModel && (!deployment.isEmpty() || bootstrap.isPresent())) {
-            missing.add("model.dir is not set, though " + (because.isEmpty() ? "Kafka is the cluster at "
-                    + bootstrap.get() : because) + ": name a model folder (model.dir or HIERTAG_MODEL_DIR) or add "
-                    + "--test-model to tag with the bundled test model, whose tags mean nothing");
-        }
-        if (!missing.isEmpty()) {
-            throw new UserInputException(String.join("; ", missing));
-        }
+        Optional<String> bootstrap = config.bootstrapServers();
+        return config.modelDir().isEmpty() && !testModel && (!deployment.isEmpty() || bootstrap.isPresent())
+                ? Optional.of("model.dir is not set, though " + (deployment.isEmpty() ? "Kafka is the cluster at "
+                        + bootstrap.get() : because(deployment)) + ": name a model folder (model.dir or "
+                        + "HIERTAG_MODEL_DIR) or add --test-model to tag with the bundled test model, whose tags mean "
+                        + "nothing")
+                : Optional.empty();
+    }
+
+    private static String because(List<String> deployment) {
+        return "settings come from " + String.join(", ", deployment);
     }
 
     /** The one line that says the in-JVM broker, not a cluster, is in use. */

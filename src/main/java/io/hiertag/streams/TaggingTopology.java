@@ -107,7 +107,7 @@ public final class TaggingTopology {
         return build(config, DESCRIBED_ONLY).describe().toString();
     }
 
-    private static final Processors DESCRIBED_ONLY = new Processors() {
+    static final Processors DESCRIBED_ONLY = new Processors() {
         @Override
         public Processor<byte[], byte[], Object, Object> validate() {
             return record -> refuse();

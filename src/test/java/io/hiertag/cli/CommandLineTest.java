@@ -274,7 +274,7 @@ class CommandLineTest {
     }
 
     /** Exit code 2 and one line, hence no stack trace. */
-    private static void assertRefused(Output out, String line) {
+    static void assertRefused(Output out, String line) {
         assertEquals(2, out.code, out.text);
         assertEquals(List.of("hiertag: " + line), out.text.lines().filter(l -> !l.isBlank()).toList());
     }
@@ -308,7 +308,6 @@ class CommandLineTest {
         }
     }
 
-    /** Exit code, standard output, and both streams together for failure messages. */
     @Test
     void preprocessWritesWhatTheModelIsFedWithPreviewsAndListsWhatItCannotRead() throws Exception {
         Path model = TestModelFolders.ensure(dir.resolve("model"));
@@ -363,14 +362,15 @@ class CommandLineTest {
         assertEquals(2, none.code, "nothing could be read: " + none.text);
     }
 
-    private record Output(int code, String stdout, String text) {
+    /** Exit code, standard output, and both streams together for failure messages. */
+    record Output(int code, String stdout, String text) {
         List<String> lines() {
             return stdout.lines().filter(l -> !l.isBlank()).toList();
         }
     }
 
     /** Runs a command with stdout and stderr captured (commands print through System.out/err). */
-    private static synchronized Output capture(Callable<Integer> command) throws Exception {
+    static synchronized Output capture(Callable<Integer> command) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream outBuf = new ByteArrayOutputStream();
