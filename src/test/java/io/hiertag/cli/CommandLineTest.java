@@ -210,7 +210,7 @@ class CommandLineTest {
         Output describe = capture(() -> Hiertag.execute("describe"));
         assertEquals(0, describe.code);
         assertTrue(describe.text.contains("first-pass"), describe.text);
-        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize")) {
+        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize", "reset")) {
             Output help = capture(() -> Hiertag.execute(command, "--help"));
             assertEquals(0, help.code, help.text);
             assertTrue(help.stdout.startsWith("Usage: hiertag " + command), help.text);

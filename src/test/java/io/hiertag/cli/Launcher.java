@@ -62,7 +62,7 @@ final class Launcher {
         command.addAll(List.of(args));
         Path log = Files.createTempFile(root, "hiertag-", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectOutput(log.toFile()).redirectInput(new java.io.File("/dev/null"));
         pb.environment().keySet().removeIf(k -> k.startsWith("HIERTAG_"));
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
                 + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
