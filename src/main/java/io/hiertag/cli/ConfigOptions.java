@@ -2,7 +2,9 @@ package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -22,6 +24,19 @@ final class ConfigOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder for broker data, state and test model.")
     Path dataDir;
+
+    /**
+     * Where settings come from besides the command line, as a user would name them: {@code --config FILE} and
+     * each {@code HIERTAG_*} variable that is a setting. Any of them marks a deployment ({@link TryOutDefaults}).
+     */
+    List<String> deploymentSources() {
+        List<String> out = new ArrayList<>();
+        if (configFile != null) {
+            out.add("--config " + configFile);
+        }
+        out.addAll(HiertagConfig.environmentSettings(System.getenv()).keySet());
+        return out;
+    }
 
     /** Defaults, then the file, then HIERTAG_* variables, then flags. */
     HiertagConfig load() {

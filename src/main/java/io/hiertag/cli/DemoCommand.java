@@ -66,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
                 : KafkaConnection.embedded(work.resolve("broker"), 0);
              TaggingApplication app = TaggingApplication.start(config, kafka.bootstrapServers(), model,
                      ConsoleProgress.stderr())) {
+            if (kafka.isEmbedded()) {
+                TryOutDefaults.warnEmbeddedBroker(kafka.bootstrapServers());
+            }
             if (!app.awaitRunning(Duration.ofSeconds(60))) {
                 System.err.println("hiertag demo: the tagger did not start (state " + app.state() + ")");
                 return 1;

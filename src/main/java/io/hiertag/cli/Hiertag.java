@@ -13,7 +13,8 @@ import picocli.CommandLine;
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
-            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, ResetCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {
@@ -27,6 +28,11 @@ public final class Hiertag {
             if (e instanceof ConfigException || e instanceof LabelSetException || e instanceof ModelContractException
                     || e instanceof UserInputException || e instanceof EvaluationInputException) {
                 cmd.getErr().println("hiertag: " + e.getMessage());
+                return 2;
+            }
+            if (e instanceof org.apache.kafka.common.config.ConfigException) {
+                // A kafka.* setting a client refused, in Kafka's words: "Invalid value x for configuration y: ...".
+                cmd.getErr().println("hiertag: a kafka.* setting: " + e.getMessage());
                 return 2;
             }
             throw e;

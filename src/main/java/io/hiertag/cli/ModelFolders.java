@@ -6,9 +6,13 @@ import io.hiertag.model.ModelContractException;
 import io.hiertag.testmodel.TestModelFolders;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Finds the model folder to load: the configured one, or the bundled test model, exported on first use. */
 final class ModelFolders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFolders.class);
 
     private ModelFolders() {
     }
@@ -23,6 +27,9 @@ final class ModelFolders {
             }
             return dir;
         }
-        return TestModelFolders.ensure(config.testModelDir());
+        Path test = TestModelFolders.ensure(config.testModelDir());
+        LOG.warn("Tagging with the bundled test model in {}: its tags mean nothing; set model.dir to a real model "
+                + "folder", test);
+        return test;
     }
 }

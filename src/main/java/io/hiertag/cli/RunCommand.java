@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
+import io.hiertag.kafka.ClientSettings;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.kafka.Topics;
 import io.hiertag.ops.Telemetry;
@@ -13,9 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-@Command(name = "run", description = "Run the tagger until stopped (SIGTERM or Ctrl-C). With no bootstrap servers "
-        + "configured it starts an embedded broker on 127.0.0.1 and uses the bundled test model.")
+@Command(name = "run", description = "Run the tagger until stopped (SIGTERM or Ctrl-C). With nothing configured it "
+        + "starts an in-JVM broker on 127.0.0.1 and tags with the bundled test model; once settings come from "
+        + "--config or HIERTAG_* variables, bootstrap.servers and model.dir must be set (and model.dir whenever "
+        + "bootstrap.servers is), unless --embedded or --test-model chooses those defaults.")
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -23,10 +27,21 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
+    @Option(names = "--embedded", description = "Run on an in-JVM broker although settings come from a file or "
+            + "the environment.")
+    boolean embedded;
+
+    @Option(names = "--test-model", description = "Tag with the bundled test model (its tags mean nothing) although "
+            + "settings come from a file or the environment, or Kafka is a cluster.")
+    boolean testModel;
+
     @Override
     public Integer call() throws Exception {
         HiertagConfig config = options.load();
-        LOG.info("Settings: {}", config.describe());
+        TryOutDefaults.check(config, options.deploymentSources(), embedded, testModel);
+        LOG.info("Settings: {}", config.describe(ClientSettings::isSecret));
+        ClientSettings.undefined(config).forEach(k -> LOG.warn("Setting {} is defined by no Kafka client; it is "
+                + "passed on as given, so check its spelling unless a plugin reads it", k));
         List<Path> written = new ArrayList<>(List.of(config.stateDir()));
         if (config.bootstrapServers().isEmpty()) {
             written.add(config.brokerDir());
@@ -39,6 +54,9 @@ final class RunCommand implements Callable<Integer> {
         // Up before the model loads, so that liveness probes pass during a long first start.
         Telemetry telemetry = Telemetry.of(config.metricsPort(), config.dataDir());
         KafkaConnection kafka = KafkaConnection.forApplication(config);
+        if (kafka.isEmbedded()) {
+            TryOutDefaults.warnEmbeddedBroker(kafka.bootstrapServers());
+        }
         TaggingApplication app;
         try {
             Path model = ModelFolders.resolve(config);
@@ -57,9 +75,8 @@ final class RunCommand implements Callable<Integer> {
         }, "hiertag-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Topics topics = Topics.of(config);
-        LOG.info("hiertag running on {}{}: {} -> {}, dead letters {}", kafka.bootstrapServers(),
-                kafka.isEmbedded() ? " (embedded broker)" : "", topics.images().name(), topics.tags().name(),
-                topics.deadLetters().name());
+        LOG.info("hiertag running on {}: {} -> {}, dead letters {}", kafka.bootstrapServers(),
+                topics.images().name(), topics.tags().name(), topics.deadLetters().name());
         app.awaitStop();
         // Reaching here without a shutdown request means the client stopped on an error.
         return app.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR ? 1 : 0;

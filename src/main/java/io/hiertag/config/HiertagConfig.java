@@ -29,11 +29,16 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The application's settings, typed, from one place. Layers, each overriding the one before: built-in defaults,
  * a properties file, {@code HIERTAG_*} environment variables, then command-line {@code --set key=value} flags.
  * Keys under {@code kafka.} pass through to every Kafka client (security settings, for example).
+ *
+ * <p>Kafka's {@code ConfigDef} would do the plain types, but not durations, lists of paths or the enums' spelling,
+ * and its errors name neither the layer's value as given nor a fix; above all this layer must not know Kafka.
+ * {@code io.hiertag.kafka.ClientSettings} uses Kafka's definitions where they know better: for the pass-through.
  */
 public final class HiertagConfig {
 
@@ -78,12 +83,19 @@ public final class HiertagConfig {
     private static final String IMAGENET_1K = "imagenet-1k";
     private static final int MAX_INSTANCE_ID = 200;
 
+    /**
+     * Variables that {@code bin/hiertag} reads itself (the JVM's options) before the application starts: they share
+     * the prefix of the settings' variables but are not settings.
+     */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("HIERTAG_JAVA_OPTS");
+
     /** Every known key with its default and a one-line description, in the order the docs list them. */
     private static final Map<String, String[]> KNOWN = new LinkedHashMap<>();
 
     static {
-        known(BOOTSTRAP_SERVERS, "", "Kafka bootstrap servers; empty starts an embedded broker (run, demo) or "
-                + "connects to the embedded broker's port on 127.0.0.1 (publish, tail).");
+        known(BOOTSTRAP_SERVERS, "", "Kafka bootstrap servers; empty starts an embedded broker (run, demo; a run "
+                + "configured by file or environment needs --embedded) or connects to its port on 127.0.0.1 "
+                + "(publish, tail).");
         known(EMBEDDED_PORT, "9092", "Port of the embedded broker on 127.0.0.1; 0 picks a free port.");
         known(DATA_DIR, "hiertag-data", "Folder for the embedded broker's log, Streams state and the test model.");
         known(DATA_MIN_FREE_BYTES, "536870912", "Refuse to start when data.dir's file system has less free space "
@@ -93,8 +105,10 @@ public final class HiertagConfig {
                 + "crash takes its partitions straight back. Empty: the host name and a hash of data.dir.");
         known(TOPIC_PREFIX, "hiertag.", "Prefix of the four topic names: images, tags, dead-letters, metrics.");
         known(TOPIC_PARTITIONS, "3", "Partitions of topics the application creates.");
-        known(TOPIC_REPLICATION_FACTOR, "1", "Replication factor of topics the application creates.");
-        known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir.");
+        known(TOPIC_REPLICATION_FACTOR, "", "Replication factor of the topics the application creates and of Kafka "
+                + "Streams' internal topics; empty: the broker's default.replication.factor.");
+        known(MODEL_DIR, "", "Model folder with hiertag-model.json; empty uses the bundled test model under data.dir "
+                + "(a run configured by file or environment, or on a cluster, needs --test-model).");
         known(DEVICE, "auto", "Where the model runs: auto (a GPU when usable, else the CPU), gpu (refuse to start "
                 + "without one) or cpu.");
         known(BATCH_SIZE, "32", "Images per model call: the first pass flushes when this many are buffered.");
@@ -254,8 +268,10 @@ public final class HiertagConfig {
         return intValue(TOPIC_PARTITIONS, 1, 10_000);
     }
 
-    public short topicReplicationFactor() {
-        return (short) intValue(TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE);
+    /** Empty: the broker decides (its {@code default.replication.factor}), as Kafka's own clients default to. */
+    public Optional<Short> topicReplicationFactor() {
+        return values.get(TOPIC_REPLICATION_FACTOR).isBlank() ? Optional.empty()
+                : Optional.of((short) intValue(TOPIC_REPLICATION_FACTOR, 1, Short.MAX_VALUE));
     }
 
     public Optional<Path> modelDir() {
@@ -470,10 +486,16 @@ public final class HiertagConfig {
         return b.build();
     }
 
-    /** Every setting, resolved, for a start-up log line (values under kafka. that look secret are masked). */
-    public Map<String, String> describe() {
+    /**
+     * Every setting, resolved, for a start-up log line, with the secrets among the {@code kafka.} settings masked.
+     *
+     * @param secret whether a Kafka client setting (without {@code kafka.}) holds a secret by Kafka's definition;
+     *     a name that says password, secret or jaas is masked as well, for a plugin's settings Kafka does not define
+     */
+    public Map<String, String> describe(Predicate<String> secret) {
         Map<String, String> out = new TreeMap<>(values);
-        out.replaceAll((k, v) -> k.startsWith(KAFKA_PREFIX) && looksSecret(k) ? "****" : v);
+        out.replaceAll((k, v) -> k.startsWith(KAFKA_PREFIX)
+                && (secret.test(k.substring(KAFKA_PREFIX.length())) || looksSecret(k)) ? "****" : v);
         return out;
     }
 
@@ -584,28 +606,9 @@ public final class HiertagConfig {
             return this;
         }
 
-        /**
-         * {@code HIERTAG_BATCH_SIZE} sets {@code batch.size}; {@code HIERTAG_BATCH_MAX_DELAY} sets
-         * {@code batch.max-delay} (dots and dashes both become underscores); {@code HIERTAG_KAFKA_SASL_MECHANISM}
-         * sets {@code kafka.sasl.mechanism}.
-         */
+        /** Every setting among {@code env}'s variables ({@link #environmentSettings}). */
         public Builder environment(Map<String, String> env) {
-            Map<String, String> byEnvName = new TreeMap<>();
-            KNOWN.keySet().forEach(k -> byEnvName.put(envName(k), k));
-            new TreeMap<>(env).forEach((name, value) -> {
-                if (!name.startsWith("HIERTAG_")) {
-                    return;
-                }
-                String key = byEnvName.get(name);
-                if (key == null && name.startsWith("HIERTAG_KAFKA_")) {
-                    key = KAFKA_PREFIX + name.substring("HIERTAG_KAFKA_".length()).toLowerCase(Locale.ROOT)
-                            .replace('_', '.');
-                }
-                if (key == null) {
-                    throw new ConfigException(name, value, "unknown environment setting");
-                }
-                set(key, value);
-            });
+            environmentSettings(env).forEach((name, key) -> set(key, env.get(name)));
             return this;
         }
 
@@ -641,6 +644,38 @@ public final class HiertagConfig {
             c.metricsPort();
             return c;
         }
+    }
+
+    /**
+     * The {@code HIERTAG_*} variables of {@code env} that are settings, by variable name in order, with the key
+     * each sets: {@code HIERTAG_BATCH_SIZE} sets {@code batch.size}, {@code HIERTAG_BATCH_MAX_DELAY} sets
+     * {@code batch.max-delay} (dots and dashes both become underscores), {@code HIERTAG_KAFKA_SASL_MECHANISM} sets
+     * {@code kafka.sasl.mechanism}. {@link #LAUNCHER_VARIABLES} are left out.
+     *
+     * @throws ConfigException for any other {@code HIERTAG_*} variable, so a misspelt one is never ignored
+     */
+    public static Map<String, String> environmentSettings(Map<String, String> env) {
+        Map<String, String> byEnvName = new TreeMap<>();
+        KNOWN.keySet().forEach(k -> byEnvName.put(envName(k), k));
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("HIERTAG_") || LAUNCHER_VARIABLES.contains(name)) {
+                continue;
+            }
+            String key = byEnvName.get(name);
+            if (key == null && name.startsWith("HIERTAG_KAFKA_")) {
+                key = KAFKA_PREFIX + name.substring("HIERTAG_KAFKA_".length()).toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+            }
+            if (key == null) {
+                throw new ConfigException(name, e.getValue(), "unknown environment setting; settings are "
+                        + "HIERTAG_ + a key in upper case with . and - as _ (HIERTAG_BATCH_SIZE), and "
+                        + String.join(", ", LAUNCHER_VARIABLES) + " is read by bin/hiertag");
+            }
+            out.put(name, key);
+        }
+        return out;
     }
 
     static String envName(String key) {

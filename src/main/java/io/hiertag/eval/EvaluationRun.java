@@ -53,9 +53,8 @@ public final class EvaluationRun {
         Optional<Path> file = labelSetFile(config, options.labelSet());
         ConsistencyRule rule = config.consistencyRule();
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(modelDir, config.device())) {
-            WordNetHierarchy wordnet = WordNetHierarchy.wordnet30();
             TextEmbeddingCache cache = new TextEmbeddingCache(config.cacheDir());
-            try (LabelSetModel name = LabelSetModels.build(options.labelSet(), file, wordnet,
+            try (LabelSetModel name = LabelSetModels.build(options.labelSet(), file, WordNetHierarchy::wordnet30,
                     config.hierarchyOptions(), new LabelSetModel.Options(rule, false), encoder.modelId(),
                     encoder::embedTexts, cache, encoder::bankScoring, textProgress);
                     LabelSetModel ensemble = name.withOptions(new LabelSetModel.Options(rule, true),

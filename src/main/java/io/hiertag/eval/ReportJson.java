@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** Writes and reads {@code report.json}. A number that is undefined (NaN, e.g. accuracy of an empty set) is null. */
+/** Writes {@code report.json}. A number that is undefined (NaN, e.g. accuracy of an empty set) is null. */
 public final class ReportJson {
 
+    // The report's records hold primitive doubles, which Jackson looks up by Double.TYPE, not Double.class.
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
-            .registerModule(new SimpleModule().addSerializer(Double.class, new NanAsNull()));
+            .registerModule(new SimpleModule()
+                    .addSerializer(Double.TYPE, new NanAsNull())
+                    .addSerializer(Double.class, new NanAsNull()));
 
     private ReportJson() {
     }
@@ -28,15 +31,7 @@ public final class ReportJson {
         }
     }
 
-    public static EvaluationReport read(Path file) {
-        try {
-            return MAPPER.readValue(file.toFile(), EvaluationReport.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    /** JSON has no NaN; strict readers (browsers, jq) reject the bare token Jackson would write. */
+    /** JSON has no NaN; Jackson would write the string "NaN", which readers then take for text. */
     private static final class NanAsNull extends JsonSerializer<Double> {
         @Override
         public void serialize(Double value, JsonGenerator gen, SerializerProvider serializers) throws IOException {

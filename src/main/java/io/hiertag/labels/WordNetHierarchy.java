@@ -17,6 +17,8 @@ import net.sf.extjwnl.data.PointerType;
 import net.sf.extjwnl.data.Synset;
 import net.sf.extjwnl.data.Word;
 import net.sf.extjwnl.dictionary.Dictionary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The WordNet 3.0 noun hierarchy, keyed by ImageNet-style wnids ({@code n} + the 8-digit noun offset).
@@ -54,6 +56,8 @@ public final class WordNetHierarchy {
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern LEMMA_SENSE = Pattern.compile("(.+)#([a-z])#(\\d+)");
 
+    private static final Logger LOG = LoggerFactory.getLogger(WordNetHierarchy.class);
+
     private record Node(List<String> lemmas, String parent, List<String> children) {
     }
 
@@ -66,6 +70,14 @@ public final class WordNetHierarchy {
         this.senses = Map.copyOf(senses);
     }
 
+    /**
+     * Where the data comes from (the data jar, named with its version), without loading it: what a cache of
+     * anything built from WordNet is keyed by.
+     */
+    public static String source() {
+        return String.valueOf(WordNetHierarchy.class.getResource(WN30_PROPERTIES));
+    }
+
     /** WordNet 3.0, loaded on first use and then shared. */
     public static WordNetHierarchy wordnet30() {
         return Holder.WN30;
@@ -76,6 +88,7 @@ public final class WordNetHierarchy {
     }
 
     private static WordNetHierarchy load() {
+        long t0 = System.nanoTime();
         Dictionary dict = null;
         try {
             dict = Dictionary.getResourceInstance(WN30_PROPERTIES);
@@ -93,6 +106,8 @@ public final class WordNetHierarchy {
                 }
                 senses.put(normaliseLemma(w.getLemma()), List.copyOf(ids));
             }
+            LOG.info("Loaded WordNet 3.0 ({} noun synsets) in {} ms", synsets.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
             return new WordNetHierarchy(synsets, senses);
         } catch (JWNLException e) {
             throw new IllegalStateException("cannot load WordNet 3.0 from the extjwnl-data-wn30 jar", e);

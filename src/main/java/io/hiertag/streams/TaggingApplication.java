@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -141,13 +142,7 @@ public final class TaggingApplication implements AutoCloseable {
     /** Creates missing topics and reads the output topics' record size limits, which may be set by others. */
     private static Outputs createTopics(HiertagConfig config, String bootstrapServers, String modelId,
             TaggerMeters meters) {
-        // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
-        Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                Long.toString(config.maxRecordBytes()));
-        List<NewTopic> wanted = Topics.of(config).all().stream()
-                .map(t -> new NewTopic(t, config.topicPartitions(), config.topicReplicationFactor())
-                        .configs(topicConfig))
-                .toList();
+        List<NewTopic> wanted = topicsToCreate(config);
         Topics topics = Topics.of(config);
         try (Admin admin = TopicAdmin.admin(bootstrapServers, KafkaClients.common(config, bootstrapServers))) {
             TopicAdmin.ensureTopics(admin, wanted, Duration.ofSeconds(60));
@@ -157,6 +152,17 @@ public final class TaggingApplication implements AutoCloseable {
             return new Outputs(topics, Math.min(producerLimit, limits.get(topics.tags().name())),
                     Math.min(producerLimit, limits.get(topics.deadLetters().name())), modelId, meters);
         }
+    }
+
+    /** The application's four topics as it creates them when they are missing. */
+    static List<NewTopic> topicsToCreate(HiertagConfig config) {
+        // Dead letters carry the original image, so every topic must hold a record of the largest accepted input.
+        Map<String, String> topicConfig = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Long.toString(config.maxRecordBytes()));
+        return Topics.of(config).all().stream()
+                .map(t -> new NewTopic(t, Optional.of(config.topicPartitions()), config.topicReplicationFactor())
+                        .configs(topicConfig))
+                .toList();
     }
 
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {

@@ -47,7 +47,7 @@ public final class TaggingTopology {
 
     /**
      * Makes the graph's three processors, one of each per task. The application makes them from its tagging
-     * engine; a description needs no engine, so {@link #describe} uses processors that refuse to run.
+     * engine; a description or a reset needs no engine, so they use {@link #DESCRIBED_ONLY}, which refuse to run.
      */
     interface Processors {
         Processor<byte[], byte[], Object, Object> validate();
@@ -113,7 +113,8 @@ public final class TaggingTopology {
         return build(config, DESCRIBED_ONLY).describe().toString();
     }
 
-    private static final Processors DESCRIBED_ONLY = new Processors() {
+    /** Processors that are never run: for a graph to describe or to clean up the local state of. */
+    static final Processors DESCRIBED_ONLY = new Processors() {
         @Override
         public Processor<byte[], byte[], Object, Object> validate() {
             return record -> refuse();

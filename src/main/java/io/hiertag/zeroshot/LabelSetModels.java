@@ -1,8 +1,6 @@
 package io.hiertag.zeroshot;
 
 import io.hiertag.labels.HierarchyPrompts;
-import io.hiertag.labels.LabelSet;
-import io.hiertag.labels.LabelSetReader;
 import io.hiertag.labels.PromptTemplates;
 import io.hiertag.labels.WordNetHierarchy;
 import java.nio.file.Path;
@@ -10,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Loads the configured label sets and builds the method for each: one place for the stream and evaluation. */
 public final class LabelSetModels {
@@ -26,11 +25,10 @@ public final class LabelSetModels {
             HierarchyPrompts.Options hierarchy, LabelSetModel.Options method, String modelId,
             TextEmbedder embedder, TextEmbeddingCache cache, Function<ClassifierBank, BankScoring> scoring,
             EncodingProgress progress) {
-        WordNetHierarchy wordnet = WordNetHierarchy.wordnet30();
         Map<String, LabelSetModel> out = new LinkedHashMap<>();
         try {
-            sets.forEach((name, file) -> out.put(name, build(name, file, wordnet, hierarchy, method, modelId,
-                    embedder, cache, scoring, progress)));
+            sets.forEach((name, file) -> out.put(name, build(name, file, WordNetHierarchy::wordnet30, hierarchy,
+                    method, modelId, embedder, cache, scoring, progress)));
         } catch (RuntimeException e) {
             out.values().forEach(LabelSetModel::close);
             throw e;
@@ -39,19 +37,18 @@ public final class LabelSetModels {
     }
 
     /**
-     * Builds the method for one label set with an already loaded WordNet (loading it takes seconds, so a caller
-     * building several variants loads it once).
+     * Builds the method for one label set. What WordNet gives it (the senses, the hierarchy strings) is read from
+     * beside the text embeddings in {@code cache} when there, so a warm start never loads WordNet.
      *
      * @param file the label set's TSV file, or empty for the built-in ImageNet-1k
+     * @param wordnet asked for WordNet only when the cache has no entry (loading it takes seconds)
      */
-    public static LabelSetModel build(String name, Optional<Path> file, WordNetHierarchy wordnet,
+    public static LabelSetModel build(String name, Optional<Path> file, Supplier<WordNetHierarchy> wordnet,
             HierarchyPrompts.Options hierarchy, LabelSetModel.Options method, String modelId,
             TextEmbedder embedder, TextEmbeddingCache cache, Function<ClassifierBank, BankScoring> scoring,
             EncodingProgress progress) {
-        LabelSet labels = file.map(f -> LabelSetReader.read(name, f, wordnet)).orElseGet(LabelSet::imagenet1k);
-        HierarchyPrompts prompts = HierarchyPrompts.build(labels, wordnet, hierarchy);
-        return LabelSetModel.build(labels, PromptTemplates.clipImagenet(),
-                new LabelSetModel.HierarchyTexts(prompts.strings(), prompts.owners()), method, modelId, embedder,
-                cache, scoring, progress);
+        HierarchyTextCache.Entry texts = new HierarchyTextCache(cache.dir()).resolve(name, file, hierarchy, wordnet);
+        return LabelSetModel.build(texts.labels(), PromptTemplates.clipImagenet(), texts.texts(), method, modelId,
+                embedder, cache, scoring, progress);
     }
 }

@@ -1,22 +1,12 @@
 package io.hiertag.zeroshot;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -26,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Text embeddings on disk, so the text tower runs once per model and label set rather than at every start. An
  * entry is keyed by a SHA-256 over the model id (itself a hash of the model files) and every text in order, so
  * any change to the label set, the templates, the hierarchy or the prompt format makes a new entry. Files hold
- * little-endian float32 rows after a small header, and are written to a temporary name and moved into place.
+ * little-endian float32 rows after a small header ({@link CacheFiles} for how they are written and read).
  */
 public final class TextEmbeddingCache {
 
@@ -52,14 +42,12 @@ public final class TextEmbeddingCache {
      */
     public float[][] embeddings(String name, String modelId, List<String> texts, TextEmbedder embedder,
             EncodingProgress progress) {
-        Path file = dir == null ? null : dir.resolve(safe(name) + "-" + key(modelId, texts) + ".f32");
-        if (file != null && Files.isRegularFile(file)) {
-            float[][] cached = read(file, texts.size());
-            if (cached != null) {
-                LOG.info("Text embeddings for {} ({} texts) read from cache {}", name, texts.size(), file);
-                hits.addAndGet(texts.size());
-                return cached;
-            }
+        Path file = dir == null ? null : CacheFiles.entry(dir, name, key(modelId, texts), "f32");
+        float[][] cached = file == null ? null : CacheFiles.read(file, "text-embedding", in -> read(in, texts.size()));
+        if (cached != null) {
+            LOG.info("Text embeddings for {} ({} texts) read from cache {}", name, texts.size(), file);
+            hits.addAndGet(texts.size());
+            return cached;
         }
         misses.addAndGet(texts.size());
         long t0 = System.nanoTime();
@@ -73,7 +61,7 @@ public final class TextEmbeddingCache {
         }
         LOG.info("Embedded {} texts for {} in {} ms", texts.size(), name, (System.nanoTime() - t0) / 1_000_000);
         if (file != null) {
-            write(file, out);
+            CacheFiles.write(file, "text-embedding", data -> write(data, out));
         }
         return out;
     }
@@ -88,68 +76,43 @@ public final class TextEmbeddingCache {
         return misses.get();
     }
 
-    static String key(String modelId, List<String> texts) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(modelId.getBytes(StandardCharsets.UTF_8));
-            for (String t : texts) {
-                sha.update((byte) '\n');
-                sha.update(t.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The cache folder, or null for none. */
+    Path dir() {
+        return dir;
     }
 
-    private static String safe(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    static CacheFiles.Key key(String modelId, List<String> texts) {
+        CacheFiles.Key key = new CacheFiles.Key(modelId);
+        texts.forEach(key::add);
+        return key;
     }
 
     /** Null when the file is not a complete entry of the expected size (it is then recomputed). */
-    private static float[][] read(Path file, int rows) {
-        try (InputStream in = Files.newInputStream(file);
-             DataInputStream data = new DataInputStream(new BufferedInputStream(in, 1 << 16))) {
-            if (data.readInt() != MAGIC || data.readInt() != VERSION || data.readInt() != rows) {
-                LOG.warn("Ignoring text-embedding cache {}: not a cache file of {} rows", file, rows);
-                return null;
-            }
-            int d = data.readInt();
-            byte[] buf = new byte[d * 4];
-            float[][] out = new float[rows][d];
-            for (int r = 0; r < rows; r++) {
-                data.readFully(buf);
-                ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
-            }
-            return out;
-        } catch (IOException e) {
-            LOG.warn("Ignoring unreadable text-embedding cache {}: {}", file, e.toString());
+    private static float[][] read(DataInputStream data, int rows) throws IOException {
+        if (data.readInt() != MAGIC || data.readInt() != VERSION || data.readInt() != rows) {
             return null;
         }
+        int d = data.readInt();
+        byte[] buf = new byte[d * 4];
+        float[][] out = new float[rows][d];
+        for (int r = 0; r < rows; r++) {
+            data.readFully(buf);
+            ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out[r]);
+        }
+        return out;
     }
 
-    private static void write(Path file, float[][] rows) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".partial");
-            int d = rows.length == 0 ? 0 : rows[0].length;
-            try (OutputStream out = Files.newOutputStream(tmp);
-                 DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out, 1 << 16))) {
-                data.writeInt(MAGIC);
-                data.writeInt(VERSION);
-                data.writeInt(rows.length);
-                data.writeInt(d);
-                ByteBuffer buf = ByteBuffer.allocate(d * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (float[] row : rows) {
-                    buf.clear();
-                    buf.asFloatBuffer().put(row);
-                    data.write(buf.array());
-                }
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            // The cache only saves time; a read-only or full disk must not stop the application.
-            LOG.warn("Could not write text-embedding cache {}: {}", file, e.toString());
+    private static void write(DataOutputStream data, float[][] rows) throws IOException {
+        int d = rows.length == 0 ? 0 : rows[0].length;
+        data.writeInt(MAGIC);
+        data.writeInt(VERSION);
+        data.writeInt(rows.length);
+        data.writeInt(d);
+        ByteBuffer buf = ByteBuffer.allocate(d * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : rows) {
+            buf.clear();
+            buf.asFloatBuffer().put(row);
+            data.write(buf.array());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.hiertag.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.security.auth.module.UnixSystem;
@@ -108,6 +109,46 @@ class CommandLineTest {
     }
 
     @Test
+    void aDeploymentMissingItsClusterOrModelIsRefusedWithOneLineNamingTheKeysAndTheFlags() throws Exception {
+        Path file = Files.writeString(dir.resolve("hiertag.properties"), "batch.size=8\n");
+        assertRefused(capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir",
+                dir.toString())), "bootstrap.servers is not set, though settings come from --config " + file
+                + ": name the cluster (--bootstrap, bootstrap.servers or HIERTAG_BOOTSTRAP_SERVERS) or add --embedded "
+                + "to run on an in-JVM broker; model.dir is not set, though settings come from --config " + file
+                + ": name a model folder (model.dir or HIERTAG_MODEL_DIR) or add --test-model to tag with the "
+                + "bundled test model, whose tags mean nothing");
+        // A cluster on the command line is no try-out either: the test model would tag nonsense into it.
+        assertRefused(capture(() -> Hiertag.execute("run", "--bootstrap", "kafka-1:9092", "--data-dir",
+                dir.toString())), "model.dir is not set, though Kafka is the cluster at kafka-1:9092: name a model "
+                + "folder (model.dir or HIERTAG_MODEL_DIR) or add --test-model to tag with the bundled test model, "
+                + "whose tags mean nothing");
+        assertRefused(capture(() -> Hiertag.execute("run", "--bootstrap", "kafka-1:9092", "--embedded")),
+                "--embedded contradicts bootstrap.servers=kafka-1:9092; give one or the other");
+        assertFalse(Files.exists(dir.resolve("broker")) || Files.exists(dir.resolve("test-model")),
+                "refused before anything started");
+    }
+
+    @Test
+    void theEmbeddedBrokerAndTheTestModelChosenExplicitlyStartWithAWarningEach() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.tsv"), "unicorn\tn99999999\n");
+        Path file = Files.writeString(dir.resolve("hiertag.properties"), "embedded.port=0\nlabel.sets=mine=" + bad
+                + "\ncache.dir=" + TestModels.cacheDir() + "\nkafka.securty.protocol=SSL\n");
+        // The broken label set stops the start once broker and model are up, past the check of the defaults.
+        Output out = capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir", dir.toString(),
+                "--embedded", "--test-model"));
+        assertEquals(2, out.code, out.text);
+        assertTrue(out.text.contains("hiertag: " + bad), out.text);
+        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN TryOutDefaults - Kafka is an in-JVM broker at "
+                + "127.0.0.1:") && l.endsWith("not a cluster: nothing is replicated and it stops with this process; "
+                + "set bootstrap.servers to use a cluster")).count(), out.text);
+        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN ModelFolders - Tagging with the bundled test "
+                + "model in " + dir.resolve("test-model") + ": its tags mean nothing")).count(), out.text);
+        // By Kafka's own definitions, a key no client has is named (tests log WARN and above only).
+        assertTrue(out.text.contains("WARN RunCommand - Setting kafka.securty.protocol is defined by no Kafka "
+                + "client"), out.text);
+    }
+
+    @Test
     void tokenizeShowsWhatTheModelIsFedForClipAndForAModelFolder() throws Exception {
         java.io.InputStream stdin = System.in;
         try {
@@ -169,7 +210,7 @@ class CommandLineTest {
         Output describe = capture(() -> Hiertag.execute("describe"));
         assertEquals(0, describe.code);
         assertTrue(describe.text.contains("first-pass"), describe.text);
-        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize")) {
+        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize", "reset")) {
             Output help = capture(() -> Hiertag.execute(command, "--help"));
             assertEquals(0, help.code, help.text);
             assertTrue(help.stdout.startsWith("Usage: hiertag " + command), help.text);
@@ -177,6 +218,10 @@ class CommandLineTest {
         Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
         assertEquals(2, bad.code);
         assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
+        Output badClient = capture(() -> Hiertag.execute("tail", "--bootstrap", "127.0.0.1:1", "--set",
+                "kafka.fetch.max.wait.ms=soon", "hiertag.tags"));
+        assertRefused(badClient, "a kafka.* setting: Invalid value soon for configuration fetch.max.wait.ms: Not a "
+                + "number of type INT");
     }
 
     @Test
@@ -229,7 +274,7 @@ class CommandLineTest {
     }
 
     /** Exit code 2 and one line, hence no stack trace. */
-    private static void assertRefused(Output out, String line) {
+    static void assertRefused(Output out, String line) {
         assertEquals(2, out.code, out.text);
         assertEquals(List.of("hiertag: " + line), out.text.lines().filter(l -> !l.isBlank()).toList());
     }
@@ -263,7 +308,6 @@ class CommandLineTest {
         }
     }
 
-    /** Exit code, standard output, and both streams together for failure messages. */
     @Test
     void preprocessWritesWhatTheModelIsFedWithPreviewsAndListsWhatItCannotRead() throws Exception {
         Path model = TestModelFolders.ensure(dir.resolve("model"));
@@ -318,14 +362,15 @@ class CommandLineTest {
         assertEquals(2, none.code, "nothing could be read: " + none.text);
     }
 
-    private record Output(int code, String stdout, String text) {
+    /** Exit code, standard output, and both streams together for failure messages. */
+    record Output(int code, String stdout, String text) {
         List<String> lines() {
             return stdout.lines().filter(l -> !l.isBlank()).toList();
         }
     }
 
     /** Runs a command with stdout and stderr captured (commands print through System.out/err). */
-    private static synchronized Output capture(Callable<Integer> command) throws Exception {
+    static synchronized Output capture(Callable<Integer> command) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream outBuf = new ByteArrayOutputStream();

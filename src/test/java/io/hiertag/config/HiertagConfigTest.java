@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +77,28 @@ class HiertagConfigTest {
     }
 
     @Test
+    void theLaunchersVariablesAreNotSettingsButAMisspeltSettingIsRefused() {
+        Map<String, String> env = Map.of("HIERTAG_JAVA_OPTS", "-Xmx1g", "HIERTAG_BATCH_SIZE", "8", "HOME", "/root");
+        assertEquals(Map.of("HIERTAG_BATCH_SIZE", "batch.size"), HiertagConfig.environmentSettings(env));
+        assertEquals(8, HiertagConfig.builder().environment(env).build().batchSize());
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> HiertagConfig.builder().environment(Map.of("HIERTAG_JAVA_OPT", "-Xmx1g")));
+        assertTrue(typo.getMessage().startsWith("setting HIERTAG_JAVA_OPT='-Xmx1g': unknown environment setting"),
+                typo.getMessage());
+    }
+
+    /** Each HIERTAG_ variable bin/hiertag reads is a launcher variable, and every launcher variable is read there. */
+    @Test
+    void theLauncherVariablesAreExactlyThoseTheScriptReads() throws Exception {
+        Matcher m = Pattern.compile("\\bHIERTAG_[A-Z0-9_]+").matcher(Files.readString(Path.of("bin", "hiertag")));
+        Set<String> read = new TreeSet<>();
+        while (m.find()) {
+            read.add(m.group());
+        }
+        assertEquals(new TreeSet<>(HiertagConfig.LAUNCHER_VARIABLES), read);
+    }
+
+    @Test
     void durationsAcceptCommonUnits() {
         assertEquals(Duration.ofMillis(1500), HiertagConfig.parseDuration("x", "1.5s"));
         assertEquals(Duration.ofMinutes(2), HiertagConfig.parseDuration("x", "2m"));
@@ -92,8 +118,16 @@ class HiertagConfigTest {
 
     @Test
     void secretsAreMaskedInTheStartupDescription() {
-        HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2").build();
-        assertEquals("****", c.describe().get("kafka.ssl.keystore.password"));
+        HiertagConfig c = HiertagConfig.builder().set("kafka.ssl.keystore.password", "hunter2")
+                .set("kafka.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----").set("kafka.my.plugin.secret", "s")
+                .set("kafka.security.protocol", "SSL").build();
+        Map<String, String> byName = c.describe(k -> false);
+        assertEquals("****", byName.get("kafka.ssl.keystore.password"));
+        assertEquals("****", byName.get("kafka.my.plugin.secret"));
+        assertEquals("-----BEGIN PRIVATE KEY-----", byName.get("kafka.ssl.keystore.key"), "no name to tell by");
+        Map<String, String> byDefinition = c.describe(k -> k.equals("ssl.keystore.key"));
+        assertEquals("****", byDefinition.get("kafka.ssl.keystore.key"));
+        assertEquals("SSL", byDefinition.get("kafka.security.protocol"));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,12 +26,15 @@ class LabelSetReaderTest {
     Path dir;
 
     @Test
-    void theHouseholdExampleLoads() throws URISyntaxException {
+    void theHouseholdExampleLoadsWithAsManyEntriesAsTheDocsSay() throws URISyntaxException, IOException {
         Path file = Path.of(Objects.requireNonNull(
                 getClass().getResource("/hiertag/labels/examples/household.tsv")).toURI());
         LabelSet set = LabelSetReader.read("household", file, wn);
         assertEquals("household", set.name());
-        assertTrue(set.size() >= 20);
+        Matcher documented = Pattern.compile("with (\\d+) entries ships in the jar as "
+                + "`hiertag/labels/examples/household\\.tsv`").matcher(Files.readString(Path.of("docs", "method.md")));
+        assertTrue(documented.find(), "docs/method.md no longer says how many entries the example has");
+        assertEquals(Integer.parseInt(documented.group(1)), set.size(), "the count in docs/method.md");
         assertEquals(new LabelClass(0, "n04256520", "sofa"), set.get(0));
         assertEquals("n02084071", set.find("dog").orElseThrow().wnid()); // dog#n#1
         assertEquals("n03761084", set.find("microwave oven").orElseThrow().wnid()); // microwave#n#2
