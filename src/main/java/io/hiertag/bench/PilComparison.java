@@ -9,16 +9,23 @@ import io.hiertag.image.Resize;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -30,7 +37,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * torchvision, from Debian's python3-pil and python3-torchvision) on the same files in the same run: the bench
  * photos at 500×375, and the same photos scaled to 12 megapixels (4000×3000, JPEG quality 90). Both sides do
  * CLIP's work: decode to RGB, bicubic resize of the short side to 224, centre crop, normalise. Each figure is the
- * median over repeats per file, averaged over the files; both sides run the same number of repeats per file.
+ * median over repeats per file, averaged over the files; both sides run the same number of repeats per file,
+ * PIL on each file just before hiertag, in one Python process that answers requests, so that both sides of each
+ * file see the same load from other processes.
  *
  * <p>Both are timed in their steady state, the state a long-running tagger is in: hiertag after as many untimed
  * rounds over every file of the size as there are timed ones (the JIT compiles the resampler's loops only after
@@ -73,25 +82,16 @@ final class PilComparison {
             small.add(Files.write(work.resolve("photo-" + i + ".jpg"), photos.get(i)));
             large.add(Files.write(work.resolve("photo-" + i + "-12mp.jpg"), upscaled(photos.get(i), 4000, 3000)));
         }
-        String reference;
-        List<double[]> pilSmall;
-        List<double[]> pilLarge;
-        try {
-            List<String> lines = runPil(work, repeats, concat(small, large));
-            reference = lines.get(0);
-            pilSmall = pilTimes(lines.subList(1, 1 + small.size()));
-            pilLarge = pilTimes(lines.subList(1 + small.size(), lines.size()));
-        } catch (IOException e) {
-            reference = "not available: " + e.getMessage();
-            pilSmall = null;
-            pilLarge = null;
-        }
         ImageDecoder fast = decoder.forModel(JpegDecoding.PIL, 2 * SIZE);
-        return new Result(reference, List.of(
-                size("500×375 bench photos", small, decoder, preprocessor, repeats, pilSmall),
-                size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pilLarge),
-                size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pilLarge)),
-                difference(large, decoder, fast));
+        try (Reference pil = Reference.start(work)) {
+            Map<Path, double[]> pilTimes = new HashMap<>();
+            Function<Path, double[]> pilTime = file -> pilTimes.computeIfAbsent(file, f -> pil.time(f, repeats));
+            return new Result(pil.versions(), List.of(
+                    size("500×375 bench photos", small, decoder, preprocessor, repeats, pilTime),
+                    size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pilTime),
+                    size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pilTime)),
+                    difference(large, decoder, fast));
+        }
     }
 
     private static Difference difference(List<Path> files, ImageDecoder exact, ImageDecoder fast)
@@ -115,27 +115,36 @@ final class PilComparison {
         return new Difference((int) Math.round(max), sum / count);
     }
 
+    /** @param pil PIL's decode and total milliseconds for a file (NaN when PIL is missing), timed when asked */
     private static Size size(String name, List<Path> files, ImageDecoder decoder, ImagePreprocessor preprocessor,
-            int repeats, List<double[]> pil) throws IOException, InvalidImageException {
+            int repeats, Function<Path, double[]> pil) throws IOException, InvalidImageException {
+        // Into one reused buffer, as the first pass writes each image into its row of the model's input.
+        float[] pixels = new float[preprocessor.floatsPerImage()];
         List<byte[]> photos = new ArrayList<>();
         for (Path file : files) {
             photos.add(Files.readAllBytes(file));
         }
         for (int r = 0; r < repeats; r++) {
             for (byte[] bytes : photos) {
-                preprocessor.preprocess(decoder.decode(bytes));
+                preprocessor.preprocessInto(decoder.decode(bytes), pixels, 0);
             }
         }
         double decode = 0;
         double total = 0;
-        for (byte[] bytes : photos) {
+        double pilDecode = 0;
+        double pilTotal = 0;
+        for (int i = 0; i < files.size(); i++) {
+            double[] reference = pil.apply(files.get(i)); // just before ours, so that both see the same load
+            pilDecode += reference[0] / files.size();
+            pilTotal += reference[1] / files.size();
+            byte[] bytes = photos.get(i);
             double[] d = new double[repeats];
             double[] t = new double[repeats];
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
                 BufferedImage image = decoder.decode(bytes);
                 long t1 = System.nanoTime();
-                preprocessor.preprocess(image);
+                preprocessor.preprocessInto(image, pixels, 0);
                 long t2 = System.nanoTime();
                 d[r] = (t1 - t0) / 1e6;
                 t[r] = (t2 - t0) / 1e6;
@@ -143,36 +152,85 @@ final class PilComparison {
             decode += Percentiles.of(d).p50() / files.size();
             total += Percentiles.of(t).p50() / files.size();
         }
-        double pilDecode = pil == null ? Double.NaN : pil.stream().mapToDouble(p -> p[0]).average().orElseThrow();
-        double pilTotal = pil == null ? Double.NaN : pil.stream().mapToDouble(p -> p[1]).average().orElseThrow();
         return new Size(name, decode, total, pilDecode, pilTotal, total / pilTotal);
     }
 
-    private static List<String> runPil(Path work, int repeats, List<Path> files) throws IOException,
-            InterruptedException {
-        if (!Files.isExecutable(PYTHON)) {
-            throw new IOException(PYTHON + " is missing (apt-get install python3-pil python3-torchvision)");
-        }
-        Path script = work.resolve("pil_time.py");
-        try (InputStream in = PilComparison.class.getResourceAsStream("/hiertag/bench/pil_time.py")) {
-            Files.write(script, in.readAllBytes());
-        }
-        List<String> command = new ArrayList<>(List.of(PYTHON.toString(), script.toString(),
-                Integer.toString(repeats), Integer.toString(SIZE)));
-        files.forEach(f -> command.add(f.toString()));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException("the PIL timing script failed: " + output.strip().lines().reduce((a, b) -> b)
-                    .orElse("(no output)") + " (apt-get install python3-pil python3-torchvision)");
-        }
-        return output.lines().toList();
-    }
+    /**
+     * PIL and torchvision in one Python process that times a file when asked ({@code pil_time.py}); when Python or
+     * its packages are missing, every time is NaN and {@link #versions()} says why.
+     */
+    private static final class Reference implements AutoCloseable {
+        private static final double[] MISSING = {Double.NaN, Double.NaN};
+        private final Process process;
+        private final BufferedReader out;
+        private final Writer in;
+        private final String versions;
 
-    /** Each line: name, decode ms, total ms. */
-    private static List<double[]> pilTimes(List<String> lines) {
-        return lines.stream().map(l -> l.split("\t"))
-                .map(f -> new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])}).toList();
+        private Reference(Process process, BufferedReader out, Writer in, String versions) {
+            this.process = process;
+            this.out = out;
+            this.in = in;
+            this.versions = versions;
+        }
+
+        static Reference start(Path work) throws IOException {
+            if (!Files.isExecutable(PYTHON)) {
+                return missing(PYTHON + " is missing");
+            }
+            Path script = work.resolve("pil_time.py");
+            try (InputStream resource = PilComparison.class.getResourceAsStream("/hiertag/bench/pil_time.py")) {
+                Files.write(script, resource.readAllBytes());
+            }
+            Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), Integer.toString(SIZE))
+                    .redirectErrorStream(true).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("Pillow ")) {
+                String rest = out.lines().reduce((x, y) -> y).orElse("");
+                p.destroy();
+                return missing("the PIL timing script failed: " + (rest.isEmpty() ? first : rest));
+            }
+            return new Reference(p, out, new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), first);
+        }
+
+        private static Reference missing(String why) {
+            return new Reference(null, null, null, "not available: " + why
+                    + " (apt-get install python3-pil python3-torchvision)");
+        }
+
+        String versions() {
+            return versions;
+        }
+
+        /** @return PIL's median decode and decode-plus-preprocessing milliseconds on the file */
+        double[] time(Path file, int repeats) {
+            if (process == null) {
+                return MISSING;
+            }
+            try {
+                in.write(repeats + "\t" + file + "\n");
+                in.flush();
+                String[] f = out.readLine().split("\t");
+                return new double[] {Double.parseDouble(f[f.length - 2]), Double.parseDouble(f[f.length - 1])};
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("the PIL timing script stopped answering on " + file, e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process != null) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // the process is ending anyway
+                }
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
     }
 
     private static byte[] upscaled(byte[] jpeg, int width, int height) throws IOException {
@@ -197,11 +255,5 @@ final class PilComparison {
             writer.dispose();
         }
         return out.toByteArray();
-    }
-
-    private static List<Path> concat(List<Path> a, List<Path> b) {
-        List<Path> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * without taking the rest of the batch with it, and a failing model call is bisected until the image that breaks
  * it is alone. The one implementation behind the stream's first pass, {@code evaluate} and {@code bench}.
  *
- * <p>Thread-safe: each calling thread reuses its own input buffer; the pool is shared.
+ * <p>Thread-safe: each calling thread reuses its own input buffer; the pool is shared; model calls take turns.
  */
 public final class BatchEmbedder implements AutoCloseable {
 
@@ -77,6 +77,7 @@ public final class BatchEmbedder implements AutoCloseable {
     private final int pixelsPerImage;
     private final ExecutorService decoders;
     private final ModelCalls calls;
+    private final Object modelLock = new Object();
     private final ThreadLocal<float[]> pixels = new ThreadLocal<>();
 
     /** @param flip whether the flipped images are embedded too (the consistency rule's flip check) */
@@ -282,12 +283,19 @@ public final class BatchEmbedder implements AutoCloseable {
         }
     }
 
+    /**
+     * One model call at a time, whichever thread asks: a second batch decodes while the first is in the model
+     * (the pipelined first pass), but two calls at once would only split the device, or oversubscribe the cores
+     * the tower already uses, and make both late. The timing starts once the call has the model.
+     */
     private float[][] timed(float[] input, int rows) {
-        long t0 = System.nanoTime();
-        try {
-            return encoder.embedImages(input, rows);
-        } finally {
-            calls.called(System.nanoTime() - t0);
+        synchronized (modelLock) {
+            long t0 = System.nanoTime();
+            try {
+                return encoder.embedImages(input, rows);
+            } finally {
+                calls.called(System.nanoTime() - t0);
+            }
         }
     }
 
