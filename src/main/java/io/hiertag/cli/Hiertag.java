@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.ConfigException;
+import io.hiertag.convert.CheckpointException;
 import io.hiertag.eval.EvaluationInputException;
 import io.hiertag.labels.LabelSetException;
 import io.hiertag.model.ModelContractException;
@@ -13,7 +14,8 @@ import picocli.CommandLine;
         description = "Real-time zero-shot image tagging on Kafka, with WordNet hierarchy rescoring.",
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
-            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, CommandLine.HelpCommand.class})
+            EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, ImportModelCommand.class,
+            EmbedCommand.class, CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {
@@ -25,7 +27,8 @@ public final class Hiertag {
         CommandLine cl = new CommandLine(new Hiertag());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof LabelSetException || e instanceof ModelContractException
-                    || e instanceof UserInputException || e instanceof EvaluationInputException) {
+                    || e instanceof UserInputException || e instanceof EvaluationInputException
+                    || e instanceof CheckpointException) {
                 cmd.getErr().println("hiertag: " + e.getMessage());
                 return 2;
             }

@@ -88,6 +88,14 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             boolean centerCrop,
             Normalization normalization) {
 
+        /**
+         * The section hiertag's own SavedModels have: signature {@code embed_images}, input {@code images},
+         * output {@code embeddings}.
+         */
+        public static ImageSpec standard(int size, Resize resize, boolean centerCrop, Normalization normalization) {
+            return new ImageSpec("embed_images", "images", "embeddings", size, resize, centerCrop, normalization);
+        }
+
         /** @return the preprocessing this section names */
         public ImagePreprocessor preprocessor() {
             return new ImagePreprocessor(size, resize, centerCrop, normalization);
@@ -114,7 +122,18 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             TokenizerType tokenizer,
             String vocabulary,
             int maxLength,
-            boolean lowerCase) {}
+            boolean lowerCase) {
+
+        /**
+         * The section hiertag's own SavedModels have: signature {@code embed_texts}, input {@code token_ids}, no
+         * mask, output {@code embeddings}.
+         */
+        public static TextSpec standard(TokenizerType tokenizer, String vocabulary, int maxLength,
+                boolean lowerCase) {
+            return new TextSpec("embed_texts", "token_ids", null, "embeddings", tokenizer, vocabulary, maxLength,
+                    lowerCase);
+        }
+    }
 
     /**
      * Reads and validates {@code hiertag-model.json} from a model folder.

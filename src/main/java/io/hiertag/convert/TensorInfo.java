@@ -1,0 +1,18 @@
+package io.hiertag.convert;
+
+import java.util.List;
+
+/**
+ * One tensor of a checkpoint file, as its header describes it.
+ *
+ * @param name the tensor's name in the file
+ * @param dtype the element type as the file spells it ({@code F16}, {@code <f4}, ...)
+ * @param type the decodable type, or null when the file's type is not a floating-point one this code reads
+ * @param shape the dimensions
+ */
+record TensorInfo(String name, String dtype, DType type, List<Long> shape) {
+
+    long elements() {
+        return shape.stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+    }
+}
