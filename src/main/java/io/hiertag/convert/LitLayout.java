@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -129,9 +129,10 @@ final class LitLayout {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file, e);
         }
-        if (lines.size() != rows) {
+        // Fewer tokens than rows is harmless (rows no id reaches); more would index past the table.
+        if (lines.size() > rows) {
             throw new CheckpointException(file + " has " + lines.size() + " tokens, but the checkpoint's token "
-                    + "table has " + rows + " rows");
+                    + "table has only " + rows + " rows");
         }
         return lines;
     }
@@ -142,23 +143,22 @@ final class LitLayout {
      * numbers.
      */
     private static Map<String, String> linenNames(TensorFile file) {
-        Map<String, TreeMap<Integer, String>> byBlock = new HashMap<>();
+        Map<String, Map<String, TreeSet<Integer>>> byBlock = new HashMap<>();
         for (String name : file.tensors().keySet()) {
             Matcher m = MODULE.matcher(name);
             if (name.startsWith(BLOCK) && m.find()) {
-                byBlock.computeIfAbsent(m.group(1), k -> new TreeMap<>())
-                        .put(Integer.parseInt(m.group(3)), m.group(2));
+                byBlock.computeIfAbsent(m.group(1), k -> new HashMap<>())
+                        .computeIfAbsent(m.group(2), k -> new TreeSet<>()).add(Integer.parseInt(m.group(3)));
             }
         }
         Map<String, String> renamed = new HashMap<>();
-        byBlock.forEach((block, modules) -> {
-            Map<String, Integer> counts = new HashMap<>();
-            modules.forEach((number, cls) -> {
-                int linen = counts.merge(cls, 1, Integer::sum) - 1;
-                renamed.put("encoderblock_" + block + "/" + cls + "_" + linen + "/",
+        byBlock.forEach((block, classes) -> classes.forEach((cls, numbers) -> {
+            int linen = 0;
+            for (int number : numbers) {
+                renamed.put("encoderblock_" + block + "/" + cls + "_" + linen++ + "/",
                         "encoderblock_" + block + "/" + cls + "_" + number + "/");
-            });
-        });
+            }
+        }));
         return renamed;
     }
 
@@ -208,16 +208,29 @@ final class LitLayout {
         }
         long[] table = shape(file, tokens, 2);
         int width = (int) table[1];
+        int heads = bertHeads(file, width);
+        int layers = count(file, Pattern.compile(Pattern.quote(LAYER) + "(\\d+)/.*"));
+        long mlp = dim(file, LAYER + "0/mlp_block/mlp/dense_layer/kernel", 2, 1);
+        TransformerSpec t = new TransformerSpec(width, layers, heads, (int) mlp, BERT_EPSILON,
+                Activation.GELU_TANH);
+        int head = file.tensors().containsKey("txt/head/kernel") ? (int) dim(file, "txt/head/kernel", 2, 1) : 0;
+        return new BertSpec((int) table[0], MAX_LENGTH, t, head);
+    }
+
+    /**
+     * Flaxformer stores the query kernel flat ({@code [D, D]}, its default) or, without {@code reshape_kernel},
+     * as {@code [D, heads, head width]}; only the latter shows the heads.
+     */
+    private static int bertHeads(TensorFile file, int width) {
+        TensorInfo query = file.tensors().get(LAYER + "0/attention_block/attention_layer/query/kernel");
+        if (query != null && query.shape().size() == 3) {
+            return query.shape().get(1).intValue();
+        }
         if (width % BERT_HEAD_WIDTH != 0) {
             throw new CheckpointException(file.path() + ": BERT width " + width + " is not a multiple of "
                     + BERT_HEAD_WIDTH + ", so its heads cannot be told");
         }
-        int layers = count(file, Pattern.compile(Pattern.quote(LAYER) + "(\\d+)/.*"));
-        long mlp = dim(file, LAYER + "0/mlp_block/mlp/dense_layer/kernel", 2, 1);
-        TransformerSpec t = new TransformerSpec(width, layers, width / BERT_HEAD_WIDTH, (int) mlp, BERT_EPSILON,
-                Activation.GELU_TANH);
-        int head = file.tensors().containsKey("txt/head/kernel") ? (int) dim(file, "txt/head/kernel", 2, 1) : 0;
-        return new BertSpec((int) table[0], MAX_LENGTH, t, head);
+        return width / BERT_HEAD_WIDTH;
     }
 
     private static long[] shape(TensorFile file, String name, int rank) {
@@ -299,19 +312,27 @@ final class LitLayout {
         table.add(WeightNames.SEGMENT_EMBEDDING, new long[] {d},
                 part(e + "embedders_segment_ids/embedding", Layout.FIRST_ROWS, Math.max(segments, 1), d));
         flaxNorm(table, WeightNames.EMBEDDING_NORM, BERT + "layer_norm/", d);
+        // The attention kernels as the file holds them: heads merged (flaxformer's default) or apart.
+        boolean apart = table.rank(LAYER + "0/attention_block/attention_layer/query/kernel") == 3;
+        long h = t.heads();
+        long dh = t.headWidth();
+        long[] headsIn = apart ? new long[] {d, h, dh} : new long[] {d, d};
+        long[] headsBias = apart ? new long[] {h, dh} : new long[] {d};
+        long[] headsOut = apart ? new long[] {h, dh, d} : new long[] {d, d};
         for (int i = 0; i < t.layers(); i++) {
             String b = LAYER + i + "/";
             String a = b + "attention_block/";
+            String q = a + "attention_layer/";
             table.add(WeightNames.block(WeightNames.TEXT, i, WeightNames.QKV_KERNEL), new long[] {d, 3 * d},
-                    part(a + "attention_layer/query/kernel", Layout.AS_IS, d, d),
-                    part(a + "attention_layer/key/kernel", Layout.AS_IS, d, d),
-                    part(a + "attention_layer/value/kernel", Layout.AS_IS, d, d));
+                    part(q + "query/kernel", Layout.AS_IS, headsIn), part(q + "key/kernel", Layout.AS_IS, headsIn),
+                    part(q + "value/kernel", Layout.AS_IS, headsIn));
             table.add(WeightNames.block(WeightNames.TEXT, i, WeightNames.QKV_BIAS), new long[] {3 * d},
-                    part(a + "attention_layer/query/bias", Layout.AS_IS, d),
-                    part(a + "attention_layer/key/bias", Layout.AS_IS, d),
-                    part(a + "attention_layer/value/bias", Layout.AS_IS, d));
-            dense(table, WeightNames.block(WeightNames.TEXT, i, WeightNames.ATTENTION_OUT_KERNEL),
-                    WeightNames.block(WeightNames.TEXT, i, WeightNames.ATTENTION_OUT_BIAS), a + "dense_layer/", d, d);
+                    part(q + "query/bias", Layout.AS_IS, headsBias), part(q + "key/bias", Layout.AS_IS, headsBias),
+                    part(q + "value/bias", Layout.AS_IS, headsBias));
+            table.add(WeightNames.block(WeightNames.TEXT, i, WeightNames.ATTENTION_OUT_KERNEL), new long[] {d, d},
+                    part(a + "dense_layer/kernel", Layout.AS_IS, headsOut));
+            table.copy(WeightNames.block(WeightNames.TEXT, i, WeightNames.ATTENTION_OUT_BIAS),
+                    a + "dense_layer/bias", d);
             flaxNorm(table, WeightNames.block(WeightNames.TEXT, i, WeightNames.NORM1), a + "layer_norm/", d);
             String m = b + "mlp_block/";
             dense(table, WeightNames.block(WeightNames.TEXT, i, WeightNames.MLP_IN_KERNEL),

@@ -78,6 +78,12 @@ final class NameTable implements WeightSource {
         return info == null || info.shape().isEmpty() ? 0 : info.shape().get(0);
     }
 
+    /** @return the number of dimensions of a tensor of the file, or 0 when there is no such tensor */
+    int rank(String tensor) {
+        TensorInfo info = file.tensors().get(tensor);
+        return info == null ? 0 : info.shape().size();
+    }
+
     /**
      * Checks every tensor the table names: present, floating-point, and of the shape the config implies.
      *
