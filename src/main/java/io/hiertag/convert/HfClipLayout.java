@@ -48,9 +48,14 @@ final class HfClipLayout {
             throw new CheckpointException(config.where("model_type") + " = " + type
                     + "; only Hugging Face CLIPModel checkpoints (clip) are supported");
         }
+        if (config.isArray("architectures") && !config.raw("architectures").contains("\"CLIPModel\"")) {
+            throw new CheckpointException(config.where("architectures") + " = " + config.raw("architectures")
+                    + ": unknown architecture; only Hugging Face CLIPModel checkpoints are supported");
+        }
         int embed = config.integer("projection_dim", 512);
-        JsonConfig v = config.object(config.has("vision_config") ? "vision_config" : "vision_config_dict");
-        JsonConfig t = config.object(config.has("text_config") ? "text_config" : "text_config_dict");
+        // As CLIPConfig does: an older upload's *_config_dict, filled with the defaults, overrides *_config.
+        JsonConfig v = config.object(config.has("vision_config_dict") ? "vision_config_dict" : "vision_config");
+        JsonConfig t = config.object(config.has("text_config_dict") ? "text_config_dict" : "text_config");
         // transformers' CLIPVisionConfig and CLIPTextConfig defaults.
         TransformerSpec vt = new TransformerSpec(v.integer("hidden_size", 768), v.integer("num_hidden_layers", 12),
                 v.integer("num_attention_heads", 12), v.integer("intermediate_size", 3072),
@@ -82,6 +87,7 @@ final class HfClipLayout {
             imageTable(table, image);
             textTable(table, text);
             table.verify();
+            table.refuseUnused(Pattern.compile("logit_scale|logit_bias|.*\\.position_ids"));
             table.requireBlocks(Pattern.compile("vision_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight"),
                     vt.layers(), "vision_config.num_hidden_layers");
             table.requireBlocks(Pattern.compile("text_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight"),

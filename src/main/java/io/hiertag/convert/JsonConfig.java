@@ -57,11 +57,20 @@ final class JsonConfig {
 
     /** @return {@code file: field} for messages */
     String where(String key) {
-        return file.getFileName() + ": " + path + key;
+        return file + ": " + path + key;
     }
 
     boolean has(String key) {
         return node.has(key) && !node.get(key).isNull();
+    }
+
+    boolean isBoolean(String key) {
+        return node.has(key) && node.get(key).isBoolean();
+    }
+
+    /** @return the field's JSON text, for messages */
+    String raw(String key) {
+        return String.valueOf(node.get(key));
     }
 
     boolean isObject(String key) {
@@ -172,8 +181,9 @@ final class JsonConfig {
                 continue;
             }
             if (!defaults.containsKey(key)) {
-                throw new CheckpointException(file + ": unknown architecture option '" + path + key + "' = "
-                        + node.get(key) + "; hiertag builds plain ViT and transformer towers only");
+                throw new CheckpointException(file + ": unknown architecture: option '" + path + key + "' = "
+                        + node.get(key) + " is not one hiertag knows; it builds plain ViT and transformer towers "
+                        + "only");
             }
             JsonNode v = node.get(key);
             Object expected = defaults.get(key);
@@ -182,8 +192,9 @@ final class JsonConfig {
             Object want = expected == NULL ? null
                     : expected instanceof Integer i ? (Object) i.doubleValue() : expected;
             if (!Objects.equals(found, want)) {
-                throw new CheckpointException(file + ": unsupported architecture option '" + path + key + "' = "
-                        + v + " (hiertag builds it only as " + (want == null ? "null" : expected) + ")");
+                throw new CheckpointException(file + ": unknown architecture: option '" + path + key + "' = " + v
+                        + "; hiertag builds plain ViT and transformer towers only, with this option "
+                        + (want == null ? "absent" : "at " + expected));
             }
         }
     }

@@ -88,10 +88,11 @@ final class LitLayout {
                 throw new CheckpointException(npz + ": the towers' outputs differ: img gives " + image.outputSize()
                         + " values, txt " + text.outputSize());
             }
-            NameTable table = new NameTable(file, "the shapes of its img/cls and txt/ embeddings");
+            NameTable table = new NameTable(file, "the architecture its other tensors give (LiT has no config)");
             imageTable(table, image, renamed);
             textTable(table, text);
             table.verify();
+            table.refuseUnused(Pattern.compile("t"));
             List<String> tokens = readVocabulary(vocabulary, text.vocabularySize());
             try {
                 new WordPieceTokenizer(tokens, MAX_LENGTH, true);
@@ -193,7 +194,7 @@ final class LitLayout {
         int layers = count(file, Pattern.compile(Pattern.quote(BLOCK) + "(\\d+)/.*"));
         String block0 = BLOCK + "0/";
         long heads = dim(file, real(renamed, block0 + "MultiHeadDotProductAttention_0/query/kernel"), 3, 1);
-        long mlp = dim(file, real(renamed, block0 + "MlpBlock_0/Dense_0/kernel"), 2, 1);
+        long mlp = dim(file, real(renamed, block0 + "MlpBlock_0/Dense_0/bias"), 1, 0);
         TransformerSpec t = new TransformerSpec((int) d, layers, (int) heads, (int) mlp, VIT_EPSILON,
                 Activation.GELU_TANH);
         int head = file.tensors().containsKey(IMG + "head/kernel") ? (int) dim(file, IMG + "head/kernel", 2, 1) : 0;
@@ -210,7 +211,7 @@ final class LitLayout {
         int width = (int) table[1];
         int heads = bertHeads(file, width);
         int layers = count(file, Pattern.compile(Pattern.quote(LAYER) + "(\\d+)/.*"));
-        long mlp = dim(file, LAYER + "0/mlp_block/mlp/dense_layer/kernel", 2, 1);
+        long mlp = dim(file, LAYER + "0/mlp_block/mlp/dense_layer/bias", 1, 0);
         TransformerSpec t = new TransformerSpec(width, layers, heads, (int) mlp, BERT_EPSILON,
                 Activation.GELU_TANH);
         int head = file.tensors().containsKey("txt/head/kernel") ? (int) dim(file, "txt/head/kernel", 2, 1) : 0;

@@ -111,6 +111,24 @@ final class NameTable implements WeightSource {
     }
 
     /**
+     * Refuses a checkpoint with tensors the table does not use: they belong to an architecture the builders do not
+     * reproduce (a ResNet stem, layer scales, an attention pool), which must not be imported as a plain one.
+     *
+     * @param ignored tensors that mean nothing for the embeddings (a logit scale, position-id buffers)
+     */
+    void refuseUnused(Pattern ignored) {
+        TreeSet<String> used = new TreeSet<>();
+        rules.values().forEach(r -> r.parts().forEach(p -> used.add(p.tensor())));
+        List<String> unused = file.tensors().keySet().stream()
+                .filter(n -> !used.contains(n) && !ignored.matcher(n).matches()).sorted().toList();
+        if (!unused.isEmpty()) {
+            throw new CheckpointException(file.path() + ": unknown architecture: tensor '" + unused.get(0) + "'"
+                    + (unused.size() > 1 ? " and " + (unused.size() - 1) + " more" : "") + " would go unused; "
+                    + "hiertag builds plain ViT, CLIP text and BERT towers only");
+        }
+    }
+
+    /**
      * Checks that the checkpoint has as many numbered blocks as the config says, so that a config naming fewer
      * layers than the file holds does not quietly drop some.
      *

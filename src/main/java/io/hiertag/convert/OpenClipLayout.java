@@ -47,7 +47,7 @@ final class OpenClipLayout {
         if (embed < 1) {
             throw new CheckpointException(model.where("embed_dim") + " missing");
         }
-        Activation act = model.bool("quick_gelu", false) ? Activation.QUICK_GELU : Activation.GELU;
+        Activation act = activation(model);
         JsonConfig v = model.object("vision_cfg");
         v.refuseUnknown(List.of("image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio",
                 "patch_dropout"), defaults("ls_init_value", JsonConfig.NULL, "attentional_pool", false,
@@ -89,6 +89,7 @@ final class OpenClipLayout {
             imageTable(table, image);
             textTable(table, text);
             table.verify();
+            table.refuseUnused(Pattern.compile("logit_scale|logit_bias"));
             table.requireBlocks(Pattern.compile("visual\\.transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight"),
                     vt.layers(), "vision_cfg.layers");
             table.requireBlocks(Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight"), tt.layers(),
@@ -101,6 +102,15 @@ final class OpenClipLayout {
             file.close();
             throw e;
         }
+    }
+
+    /** {@code quick_gelu}: OpenAI's {@code x · sigmoid(1.702 x)} when true, PyTorch's exact GELU when false. */
+    private static Activation activation(JsonConfig model) {
+        if (model.has("quick_gelu") && !model.isBoolean("quick_gelu")) {
+            throw new CheckpointException(model.where("quick_gelu") + " = " + model.raw("quick_gelu")
+                    + ": unknown activation (true is quick_gelu, false or absent the exact GELU)");
+        }
+        return model.bool("quick_gelu", false) ? Activation.QUICK_GELU : Activation.GELU;
     }
 
     private static VitSpec vit(JsonConfig v, TransformerSpec vt, int embed) {
