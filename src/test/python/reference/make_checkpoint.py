@@ -191,7 +191,7 @@ some small large big little old new good bad dark bright black white red green b
 photo photograph picture image drawing painting sketch sculpture rendering cartoon toy plastic origami tattoo
 embroidered close up low resolution pixelated blurry jpeg corrupted cropped clean weird nice cool hard see
 dog cat bird fish horse cow sheep car truck bus bike bicycle boat plane airplane train house tree flower
-apple banana orange coffee cup mug rocket astronaut space galaxy star field deep hubble person man woman
+apple banana orange coffee cafe cup mug rocket astronaut space galaxy star field deep hubble person man woman
 child people face hand street city road water sea sky cloud snow grass table chair book phone computer""".split()
 PIECES = "s es ed ing er est ly ness ful less y ie ies og at an on en in".split()
 

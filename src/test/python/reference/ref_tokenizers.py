@@ -18,16 +18,13 @@ START, END = "<|startoftext|>", "<|endoftext|>"
 
 
 def byte_symbols():
-    """bytes_to_unicode: printable Latin-1 bytes stand for themselves, the rest for chr(256 + n)."""
+    """bytes_to_unicode: printable Latin-1 bytes stand for themselves, the rest for chr(256 + n). The order of
+    the mapping is the order of the first 256 ids: the printable bytes first, then the others, in byte order."""
     kept = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) \
         + list(range(ord("®"), ord("ÿ") + 1))
-    symbols, extra = {}, 0
-    for b in range(256):
-        if b in kept:
-            symbols[b] = chr(b)
-        else:
-            symbols[b] = chr(256 + extra)
-            extra += 1
+    symbols = {b: chr(b) for b in kept}
+    for n, b in enumerate(b for b in range(256) if b not in symbols):
+        symbols[b] = chr(256 + n)
     return symbols
 
 
