@@ -96,12 +96,17 @@ def unresized(size, mean, std):
     return apply
 
 
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
 def expand(paths):
+    """Files as given; a folder becomes its image files (by suffix, any case), sorted by name."""
     out = []
     for p in paths:
         path = pathlib.Path(p)
         if path.is_dir():
-            out += [str(path / name) for name in sorted(os.listdir(path)) if (path / name).is_file()]
+            out += [str(path / name) for name in sorted(os.listdir(path))
+                    if (path / name).is_file() and (path / name).suffix.lower() in IMAGE_SUFFIXES]
         else:
             out.append(p)
     return out
