@@ -298,6 +298,37 @@ def _count(tensors, pattern):
     return i
 
 
+VIT_NAMES = dict(q="MultiHeadDotProductAttention_0/query", k="MultiHeadDotProductAttention_0/key",
+                 v="MultiHeadDotProductAttention_0/value", o="MultiHeadDotProductAttention_0/out",
+                 fc1="MlpBlock_0/Dense_0", fc2="MlpBlock_0/Dense_1", ln1="LayerNorm_0", ln2="LayerNorm_1")
+BERT_NAMES = dict(q="attention_block/attention_layer/query", k="attention_block/attention_layer/key",
+                  v="attention_block/attention_layer/value", o="attention_block/dense_layer",
+                  fc1="mlp_block/mlp/dense_layer", fc2="mlp_block/dense_layer", ln1="attention_block/layer_norm",
+                  ln2="mlp_block/layer_norm")
+
+
+def flax_block(tensors, prefix, names, width):
+    """A flax layer as a Block. Flax kernels are [in..., out...]: ViT's q/k/v [W, H, W/H] and out [H, W/H, W],
+    flaxformer's flat [in, out]; flattened to [in, out] and transposed to torch's [out, in]."""
+    mlp = tensors[prefix + names["fc1"] + "/bias"].size if prefix + names["fc1"] + "/bias" in tensors else 0
+    sizes = dict(q=(width, width), k=(width, width), v=(width, width), o=(width, width), fc1=(width, mlp),
+                 fc2=(mlp, width))
+    parts = {}
+    for short, (n_in, n_out) in sizes.items():
+        kernel, bias = prefix + names[short] + "/kernel", prefix + names[short] + "/bias"
+        for name, size in ((kernel, n_in * n_out), (bias, n_out)):
+            if name not in tensors:
+                raise ValueError(f"missing tensor {name}")
+            if tensors[name].size != size:
+                raise ValueError(f"tensor {name}: expected {size} values, found shape {list(tensors[name].shape)}")
+        parts[short + "_w"] = tensors[kernel].reshape(n_in, n_out).T
+        parts[short + "_b"] = tensors[bias].reshape(n_out)
+    for short in ("ln1", "ln2"):
+        parts[short + "_w"] = expect(tensors, prefix + names[short] + "/scale", [width])
+        parts[short + "_b"] = expect(tensors, prefix + names[short] + "/bias", [width])
+    return Block(**parts)
+
+
 def load_lit(folder):
     path, _ = lit_files(folder)
     tensors = read_npz(path)
@@ -317,43 +348,10 @@ def load_lit(folder):
              t_layers=_count(tensors, enc + "encoder_block/layer_sequence/layers_{}/"),
              embed=tensors["txt/head/kernel"].shape[1], max_len=16)
     g = lambda name, *shape: expect(tensors, name, shape)  # noqa: E731
-
-    def flat(name, rows):
-        return g(name, *tensors[name].shape).reshape(rows, -1)
-
-    v_blocks = []
-    for i in range(d["v_layers"]):
-        b = f"img/Transformer/encoderblock_{i}/"
-        a = b + "MultiHeadDotProductAttention_0/"
-        mlp = tensors[b + "MlpBlock_0/Dense_0/kernel"].shape[1]
-        parts = {}
-        for short, name in (("q", "query"), ("k", "key"), ("v", "value")):
-            parts[short + "_w"] = g(a + name + "/kernel", vw, v_heads, vw // v_heads).reshape(vw, vw).T
-            parts[short + "_b"] = g(a + name + "/bias", v_heads, vw // v_heads).reshape(vw)
-        v_blocks.append(Block(
-            o_w=g(a + "out/kernel", v_heads, vw // v_heads, vw).reshape(vw, vw).T, o_b=g(a + "out/bias", vw),
-            ln1_w=g(b + "LayerNorm_0/scale", vw), ln1_b=g(b + "LayerNorm_0/bias", vw),
-            ln2_w=g(b + "LayerNorm_1/scale", vw), ln2_b=g(b + "LayerNorm_1/bias", vw),
-            fc1_w=g(b + "MlpBlock_0/Dense_0/kernel", vw, mlp).T, fc1_b=g(b + "MlpBlock_0/Dense_0/bias", mlp),
-            fc2_w=g(b + "MlpBlock_0/Dense_1/kernel", mlp, vw).T, fc2_b=g(b + "MlpBlock_0/Dense_1/bias", vw),
-            **parts))
-    t_blocks = []
-    for i in range(d["t_layers"]):
-        b = f"{enc}encoder_block/layer_sequence/layers_{i}/"
-        a = b + "attention_block/"
-        mlp = tensors[b + "mlp_block/mlp/dense_layer/kernel"].shape[1]
-        parts = {}
-        for short, name in (("q", "query"), ("k", "key"), ("v", "value")):
-            parts[short + "_w"] = flat(a + f"attention_layer/{name}/kernel", tw).T
-            parts[short + "_b"] = flat(a + f"attention_layer/{name}/bias", 1).reshape(tw)
-        t_blocks.append(Block(
-            o_w=flat(a + "dense_layer/kernel", tw).T, o_b=g(a + "dense_layer/bias", tw),
-            ln1_w=g(a + "layer_norm/scale", tw), ln1_b=g(a + "layer_norm/bias", tw),
-            fc1_w=g(b + "mlp_block/mlp/dense_layer/kernel", tw, mlp).T,
-            fc1_b=g(b + "mlp_block/mlp/dense_layer/bias", mlp),
-            fc2_w=g(b + "mlp_block/dense_layer/kernel", mlp, tw).T, fc2_b=g(b + "mlp_block/dense_layer/bias", tw),
-            ln2_w=g(b + "mlp_block/layer_norm/scale", tw), ln2_b=g(b + "mlp_block/layer_norm/bias", tw),
-            **parts))
+    v_blocks = [flax_block(tensors, f"img/Transformer/encoderblock_{i}/", VIT_NAMES, vw)
+                for i in range(d["v_layers"])]
+    t_blocks = [flax_block(tensors, f"{enc}encoder_block/layer_sequence/layers_{i}/", BERT_NAMES, tw)
+                for i in range(d["t_layers"])]
     p = dict(conv=t(kernel.transpose(3, 2, 0, 1)), conv_b=t(g("img/embedding/bias", vw)),
              cls=t(g("img/cls", 1, 1, vw)), v_pos=t(g("img/Transformer/posembed_input/pos_embedding", 1, tokens, vw)),
              v_blocks=v_blocks,

@@ -22,7 +22,7 @@ from checkpoint_io import bf16_bits, read_npz, read_safetensors
 from make_checkpoint import SIMPLE_VOCAB, lit_vocabulary
 from ref_tokenizers import ClipBpe, WordPiece, read_hf_tokenizer_files
 from reference_embed import lit_tf_resize
-from reference_models import load_hf, load_lit, load_openclip
+from reference_models import BERT_NAMES, VIT_NAMES, load_hf, load_lit, load_openclip
 
 HERE = pathlib.Path(__file__).resolve().parent
 TEXTS = ["a photo of a dog.", "A Bad Photo of the CAT!", "an astronaut riding a horse in space",
@@ -98,6 +98,30 @@ def lit_with_torch_layers(model, pixels, ids):
     return F.normalize(image, dim=-1), F.normalize(text, dim=-1)
 
 
+def flax_layer_numpy(raw, prefix, names, heads, x):
+    """Attention and MLP of one flax layer straight from the .npz kernels, with flax's einsums (kernels
+    [in, heads, head_dim] and [heads, head_dim, out]); checks how the loader flattened and transposed them."""
+    width = x.shape[-1]
+    hd = width // heads
+
+    def kernel(name, shape):
+        return raw[prefix + names[name] + "/kernel"].reshape(shape).astype(np.float64)
+
+    def bias(name, shape):
+        return raw[prefix + names[name] + "/bias"].reshape(shape).astype(np.float64)
+
+    q, k, v = (np.einsum("nd,dhk->nhk", x, kernel(n, (width, heads, hd))) + bias(n, (heads, hd)) for n in "qkv")
+    logits = np.einsum("qhd,khd->hqk", q / math.sqrt(hd), k)
+    weights = np.exp(logits - logits.max(-1, keepdims=True))
+    weights /= weights.sum(-1, keepdims=True)
+    attended = np.einsum("hqk,khd->qhd", weights, v)
+    attention = np.einsum("qhd,hdo->qo", attended, kernel("o", (heads, hd, width))) + bias("o", (width,))
+    hidden = x @ raw[prefix + names["fc1"] + "/kernel"] + raw[prefix + names["fc1"] + "/bias"]
+    hidden = 0.5 * hidden * (1 + np.tanh(math.sqrt(2 / math.pi) * (hidden + 0.044715 * hidden ** 3)))
+    mlp = hidden @ raw[prefix + names["fc2"] + "/kernel"] + raw[prefix + names["fc2"] + "/bias"]
+    return attention, mlp
+
+
 def tf_bilinear_numpy(image, size):
     """TensorFlow's documented half-pixel bilinear resize, written out in NumPy (float64)."""
     h, w, _ = image.shape
@@ -156,6 +180,9 @@ def main():
         via_hf = hf_model.images(pixels), hf_model.texts(tokens)
         diff = max(float((a - b).abs().max()) for a, b in zip(mine, via_hf))
         check("openclip and hf-clip files of one seed embed alike", diff < 1e-6, f"max |diff| {diff:.2e}")
+        legacy, _, _ = load_hf(make(work, "hf-clip", "--hf-style", "legacy"))
+        check("legacy hf-clip files (*_config_dict, position_ids, old preprocessor keys) embed as modern ones",
+              torch.equal(legacy.texts(tokens), via_hf[1]) and torch.equal(legacy.images(pixels), via_hf[0]))
         for what, rows in (("texts", mine[1]), ("images", mine[0])):
             sims = (rows @ rows.T)[~torch.eye(len(rows), dtype=bool)]
             check(f"different {what} are far apart (agreement at 0.99999 is informative)", float(sims.max()) < 0.99,
@@ -186,6 +213,18 @@ def main():
         diff = max(float((a - b).abs().max()) for a, b in zip(mine, theirs))
         check("LiT towers = torch.nn.TransformerEncoderLayer towers (pre-LN ViT, post-LN BERT)", diff < 1e-5,
               f"max |diff| {diff:.2e}")
+        raw = read_npz(lit / "LiT-tiny.npz")
+        for tower, prefix, names, width, heads, blocks in (
+                ("ViT", "img/Transformer/encoderblock_1/", VIT_NAMES, ld["v_width"], ld["v_heads"], lit_model.p["v_blocks"]),
+                ("BERT", "txt/BertEncoder_0/encoder_block/layer_sequence/layers_1/", BERT_NAMES, ld["t_width"],
+                 ld["t_heads"], lit_model.p["t_blocks"])):
+            x = rng.standard_normal((7, width)).astype(np.float32)
+            attention, mlp = flax_layer_numpy(raw, prefix, names, heads, x.astype(np.float64))
+            xt = torch.from_numpy(x)[None]
+            diff = max(float(np.abs(blocks[1].attention(xt, heads, None)[0].numpy() - attention).max()),
+                       float(np.abs(blocks[1].mlp(xt, lit_model.act)[0].numpy() - mlp).max()))
+            check(f"LiT {tower} layer from the .npz kernels with flax's einsums = the loaded layer", diff < 1e-4,
+                  f"max |diff| {diff:.2e}")
         old, _ = load_lit(make(work, "lit", "--lit-names", "pre-linen"))
         check("pre-Linen LiT names load as Linen ones", torch.equal(old.images(lit_pixels), mine[0]))
         check("renumbering keeps every tensor", len(read_npz(next(work.glob("lit-lit-names-pre-linen")) / "LiT-tiny.npz"))
