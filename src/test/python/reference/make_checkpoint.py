@@ -16,6 +16,7 @@ import zipfile
 
 import numpy as np
 
+import hf_defaults
 from checkpoint_io import BfloatArray, write_safetensors
 from ref_tokenizers import merges_from_simple_vocab, write_hf_tokenizer_files
 
@@ -164,12 +165,10 @@ def hf_config(d, activation, legacy):
     config = dict(architectures=["CLIPModel"], initializer_factor=1.0, logit_scale_init_value=2.6592,
                   model_type="clip", projection_dim=d["embed"], text_config=text, vision_config=vision,
                   torch_dtype="float32", transformers_version="4.21.3" if legacy else "4.40.0")
-    if legacy:  # as the openai uploads: the *_dict entries win over text_config/vision_config
-        keys = ["hidden_size", "intermediate_size", "num_attention_heads", "num_hidden_layers", "projection_dim"]
-        config["text_config_dict"] = {k: text[k] for k in keys}
-        config["vision_config_dict"] = {k: vision[k] for k in keys + ["patch_size"]}
-        if activation != "quick_gelu":
-            config["text_config_dict"]["hidden_act"] = config["vision_config_dict"]["hidden_act"] = activation
+    if legacy:  # as the openai uploads: the *_dict entries, filled with defaults, win over *_config
+        keys = {"hidden_size", "intermediate_size", "num_attention_heads", "num_hidden_layers", "projection_dim"}
+        config["text_config_dict"] = hf_defaults.legacy_dict(text, hf_defaults.TEXT_DEFAULTS, keys)
+        config["vision_config_dict"] = hf_defaults.legacy_dict(vision, hf_defaults.VISION_DEFAULTS, keys)
     return config
 
 

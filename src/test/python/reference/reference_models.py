@@ -8,6 +8,7 @@ import numpy as np
 import torch
 import torch.utils.mkldnn
 
+import hf_defaults
 from checkpoint_io import read_npz, read_safetensors
 
 SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -228,29 +229,12 @@ def load_openclip(folder):
     return Clip(p, d, "quick_gelu" if quick else "gelu"), d, config.get("preprocess_cfg", {})
 
 
-HF_TEXT_DEFAULTS = dict(vocab_size=49408, hidden_size=512, intermediate_size=2048, projection_dim=512,
-                        num_hidden_layers=12, num_attention_heads=8, max_position_embeddings=77,
-                        hidden_act="quick_gelu", layer_norm_eps=1e-5)
-HF_VISION_DEFAULTS = dict(hidden_size=768, intermediate_size=3072, projection_dim=512, num_hidden_layers=12,
-                          num_attention_heads=12, num_channels=3, image_size=224, patch_size=32,
-                          hidden_act="quick_gelu", layer_norm_eps=1e-5)
-
-
-def hf_sub_config(config, key, defaults):
-    """CLIPConfig.__init__: a *_config_dict, filled with the class defaults, overrides *_config."""
-    merged = dict(defaults, **config.get(key, {}) or {})
-    legacy = config.get(key + "_dict")
-    if legacy is not None:
-        merged.update(dict(defaults, **legacy))
-    return merged
-
-
 def load_hf(folder):
     config = read_json(folder / "config.json")
     if config.get("model_type", "clip") != "clip" or config.get("architectures", ["CLIPModel"]) != ["CLIPModel"]:
         raise ValueError(f"unsupported architecture {config.get('architectures')}")
-    tc = hf_sub_config(config, "text_config", HF_TEXT_DEFAULTS)
-    vc = hf_sub_config(config, "vision_config", HF_VISION_DEFAULTS)
+    tc = hf_defaults.sub_config(config, "text_config", hf_defaults.TEXT_DEFAULTS)
+    vc = hf_defaults.sub_config(config, "vision_config", hf_defaults.VISION_DEFAULTS)
     acts = {HF_ACTIVATIONS.get(c["hidden_act"]) for c in (tc, vc)}
     if None in acts or len(acts) != 1:
         raise ValueError(f"unsupported hidden_act {tc['hidden_act']!r} / {vc['hidden_act']!r}")
