@@ -195,15 +195,20 @@ child people face hand street city road water sea sky cloud snow grass table cha
 PIECES = "s es ed ing er est ly ness ful less y ie ies og at an on en in".split()
 
 
-def lit_vocabulary():
-    """A synthetic BERT WordPiece vocabulary: specials, punctuation, digits and letters, words, ## pieces."""
-    lines = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+def lit_vocabulary(rows=None):
+    """A synthetic BERT WordPiece vocabulary: specials, punctuation, digits and letters, words, ## pieces. With
+    `rows` (b16: BERT's 30522) it is laid out as BERT's uncased vocabulary is: [PAD], [unused0..98], [UNK] 100,
+    [CLS] 101, [SEP] 102, [MASK] 103, ..., padded with further [unusedN] to exactly `rows` lines."""
+    lines = ["[PAD]"] + ([f"[unused{i}]" for i in range(99)] if rows else []) + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
     lines += [chr(c) for c in range(0x21, 0x7F) if not chr(c).isalnum()]
     lines += [str(i) for i in range(10)] + [chr(c) for c in range(ord("a"), ord("z") + 1)]
     lines += WORDS + ["##" + p for p in PIECES] + ["##" + chr(c) for c in range(ord("a"), ord("z") + 1)]
     lines += ["##" + str(i) for i in range(10)]
     seen = set()
-    return [t for t in lines if not (t in seen or seen.add(t))]
+    lines = [t for t in lines if not (t in seen or seen.add(t))]
+    if rows:
+        lines += [f"[unused{i}]" for i in range(99, 99 + rows - len(lines))]
+    return lines
 
 
 def lit_weights(d, seed, image_head, vocab_rows):
@@ -376,7 +381,7 @@ def write_lit(args, out):
     if args.lit_variant == "B16B_2":
         d["name"] = "LiT-B16B_2"
     image_head = args.lit_variant != "B16B_2"
-    vocab = lit_vocabulary()
+    vocab = lit_vocabulary(d["t_vocab"])
     vocab_path = out / (d["name"] + ".txt")
     vocab_path.write_text("\n".join(vocab) + "\n", encoding="utf-8")
     tensors = lit_weights(d, args.seed, image_head, d["t_vocab"] or len(vocab))

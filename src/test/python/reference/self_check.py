@@ -162,6 +162,8 @@ def main():
     expected = [ids[t] for t in ["[CLS]", "a", "photo", "of", "dog", "##s", ",", "cafe", "!", "[UNK]"]]
     check("WordPiece: lower case, accents, punctuation, ##, [UNK], [CLS] first, 0-padded",
           wp.row("A PHOTO of Dogs, Café! €uro", 16) == expected + [0] * 6)
+    check("WordPiece: [CLS] found by name in a BERT-style vocabulary (id 101)",
+          WordPiece(lit_vocabulary(30522)).row("a dog", 16)[:2] == [101, ids["a"] + 99])
 
     # Stored precision: the writers round as torch does.
     x = torch.randn(10000) * 3
