@@ -367,7 +367,8 @@ def write_clip(args, out):
     elif kind in ("missing-tensor", "wrong-shape", "unknown-activation", "unknown-architecture"):
         break_safetensors(kind, path, tensors, config_path, config, args.format, d, args.defect_tensor)
     config_path.write_text(json.dumps(config, indent=2) + "\n")
-    write_safetensors(path, stored(tensors, args.dtype), metadata={"format": "pt"})
+    # transformers' save_pretrained writes {"format": "pt"}; open_clip's save_file call writes no metadata.
+    write_safetensors(path, stored(tensors, args.dtype), metadata={"format": "pt"} if args.format == "hf-clip" else None)
     if kind in ("truncated", "not-a-checkpoint"):
         break_safetensors(kind, path, tensors, config_path, config, args.format, d, args.defect_tensor)
 
