@@ -43,14 +43,14 @@ final class HfClipLayout {
 
     static ImportPlan plan(Path dir) {
         JsonConfig config = JsonConfig.read(dir.resolve(CONFIG));
-        String type = config.text("model_type", "clip");
-        if (!type.equals("clip")) {
-            throw new CheckpointException(config.where("model_type") + " = " + type
-                    + "; only Hugging Face CLIPModel checkpoints (clip) are supported");
-        }
         if (config.isArray("architectures") && !config.raw("architectures").contains("\"CLIPModel\"")) {
             throw new CheckpointException(config.where("architectures") + " = " + config.raw("architectures")
                     + ": unknown architecture; only Hugging Face CLIPModel checkpoints are supported");
+        }
+        String type = config.text("model_type", "clip");
+        if (!type.equals("clip")) {
+            throw new CheckpointException(config.where("model_type") + " = " + type
+                    + ": unknown architecture; only Hugging Face CLIPModel checkpoints (clip) are supported");
         }
         int embed = config.integer("projection_dim", 512);
         // As CLIPConfig does: an older upload's *_config_dict, filled with the defaults, overrides *_config.

@@ -2,6 +2,7 @@ package io.hiertag.convert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hiertag.testing.ExternalTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,6 +42,23 @@ final class CheckpointReference {
     /** Runs {@code reference_embed.py --out DIR ARGS...}. */
     static void embed(Path work, Path out, Duration timeout, String... args) throws IOException, InterruptedException {
         python(work, timeout, "reference_embed.py", out, args);
+    }
+
+    /**
+     * Runs {@code make_checkpoint.py} once per argument list in one Python process (NumPy is imported once, not
+     * once per checkpoint); each list names its own {@code --out}.
+     *
+     * @return what the runs printed, in order
+     */
+    static String makeAll(Path work, Duration timeout, List<List<String>> runs) throws IOException,
+            InterruptedException {
+        String code = "import sys, json\nsys.path.insert(0, sys.argv[1])\nimport make_checkpoint\n"
+                + "for args in json.loads(sys.argv[2]):\n    make_checkpoint.main(args)\n";
+        List<String> command = List.of(ExternalTool.PYTHON.toString(), "-c", code, SCRIPTS.toString(),
+                new ObjectMapper().writeValueAsString(runs));
+        ExternalTool.Result r = ExternalTool.run(command, timeout, work);
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
     }
 
     private static String python(Path work, Duration timeout, String script, Path out, String... args)
