@@ -26,6 +26,8 @@ import java.util.zip.ZipFile;
  * it. Each {@code .npy} header (format 1.0 to 3.0) is read when the file is opened. Elements are {@code f2},
  * {@code f4} or {@code f8} in either byte order, or {@code V2}: how NumPy writes a JAX/ml_dtypes {@code bfloat16}
  * array (raw two-byte values, which are bfloat16's bits).
+ *
+ * <p>Read by hand for the reasons {@link SafetensorsFile} gives.
  */
 final class NpzFile implements TensorFile {
 

@@ -24,7 +24,7 @@ class ImportReferenceTest {
      * LiT's release truncates the resized image to 8 bits before -1..1; the contract's {@code tf-bilinear} keeps the
      * fraction, up to one level apart, which costs about 4e-4 of cosine here.
      */
-    private static final double LIT_PREPROCESSING = 0.999;
+    static final double LIT_PREPROCESSING = 0.999;
 
     @TempDir
     Path dir;
