@@ -12,7 +12,6 @@ import io.hiertag.model.graph.TransformerSpec;
 import io.hiertag.model.graph.VitSpec;
 import io.hiertag.model.graph.WeightNames;
 import io.hiertag.text.ClipBpeTokenizer;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -97,7 +96,7 @@ final class OpenClipLayout {
             return new ImportPlan("OpenCLIP", image, text, table, file, imageSpec(root, image.imageSize()),
                     ModelContract.TextSpec.standard(ModelContract.TokenizerType.CLIP_BPE, VOCABULARY,
                             text.contextLength(), true),
-                    OpenClipLayout::writeBundledVocabulary);
+                    ClipBpeTokenizer::writeBundled);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -182,15 +181,6 @@ final class OpenClipLayout {
         ClipStateDict.openAiBlocks(table, WeightNames.TEXT, "transformer.resblocks.", text.transformer());
         ClipStateDict.norm(table, WeightNames.TEXT_FINAL_NORM, "ln_final", d);
         table.copy(WeightNames.TEXT_HEAD_KERNEL, "text_projection", d, text.embeddingSize());
-    }
-
-    private static void writeBundledVocabulary(Path file) throws java.io.IOException {
-        try (InputStream in = ClipBpeTokenizer.class.getResourceAsStream(ClipBpeTokenizer.BUNDLED)) {
-            if (in == null) {
-                throw new IllegalStateException("Missing resource " + ClipBpeTokenizer.BUNDLED);
-            }
-            Files.copy(in, file);
-        }
     }
 
     /** Pairs of option and default, for {@link JsonConfig#refuseUnknown}. */
