@@ -5,6 +5,10 @@ import static io.hiertag.convert.NameTable.part;
 import io.hiertag.convert.NameTable.Layout;
 import io.hiertag.model.graph.TransformerSpec;
 import io.hiertag.model.graph.WeightNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The name tables of a PyTorch CLIP's transformer blocks, in the two spellings published checkpoints use:
@@ -14,7 +18,41 @@ import io.hiertag.model.graph.WeightNames;
  */
 final class ClipStateDict {
 
+    /**
+     * A block count to check: tensors matching {@code pattern} (its group the block's number) must number
+     * {@code expected}, as the config's {@code field} says.
+     */
+    record Blocks(Pattern pattern, int expected, String field) {}
+
     private ClipStateDict() {
+    }
+
+    /**
+     * Opens a CLIP's safetensors file and its name table, verified: every tensor the rules name, no tensor they
+     * leave unused but the {@code ignored} ones, and the block counts.
+     *
+     * @param rules adds the layout's rules to the table
+     * @throws CheckpointException when the file is missing or contradicts the table; the file is closed then
+     */
+    static NameTable openVerified(Path weights, String config, Consumer<NameTable> rules, Pattern ignored,
+            Blocks... blocks) {
+        if (!Files.isRegularFile(weights)) {
+            throw new CheckpointException(weights + ": file missing (the model's weights as safetensors)");
+        }
+        TensorFile file = SafetensorsFile.open(weights);
+        try {
+            NameTable table = new NameTable(file, config);
+            rules.accept(table);
+            table.verify();
+            table.refuseUnused(ignored);
+            for (Blocks b : blocks) {
+                table.requireBlocks(b.pattern(), b.expected(), b.field());
+            }
+            return table;
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     /** OpenAI's blocks under a prefix such as {@code visual.transformer.resblocks.}. */

@@ -37,6 +37,10 @@ final class HfClipLayout {
     static final String VOCAB = "vocab.json";
     static final String MERGES = "merges.txt";
     static final String PREPROCESSOR = "preprocessor_config.json";
+    private static final Pattern VISION_BLOCKS =
+            Pattern.compile("vision_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight");
+    private static final Pattern TEXT_BLOCKS =
+            Pattern.compile("text_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight");
 
     private HfClipLayout() {
     }
@@ -77,29 +81,16 @@ final class HfClipLayout {
         requireAgreeingVocabulary(requireTokenizerFile(dir, VOCAB), merges);
         ModelContract.ImageSpec imageSpec = imageSpec(JsonConfig.read(dir.resolve(PREPROCESSOR)), size);
 
-        Path weights = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weights)) {
-            throw new CheckpointException(weights + ": file missing (the model's weights as safetensors)");
-        }
-        TensorFile file = SafetensorsFile.open(weights);
-        try {
-            NameTable table = new NameTable(file, CONFIG);
-            imageTable(table, image);
-            textTable(table, text);
-            table.verify();
-            table.refuseUnused(Pattern.compile("logit_scale|logit_bias|.*\\.position_ids"));
-            table.requireBlocks(Pattern.compile("vision_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight"),
-                    vt.layers(), "vision_config.num_hidden_layers");
-            table.requireBlocks(Pattern.compile("text_model\\.encoder\\.layers\\.(\\d+)\\.layer_norm1\\.weight"),
-                    tt.layers(), "text_config.num_hidden_layers");
-            return new ImportPlan("Hugging Face CLIP", image, text, table, file, imageSpec,
-                    ModelContract.TextSpec.standard(ModelContract.TokenizerType.CLIP_BPE, MERGES,
-                            text.contextLength(), true),
-                    target -> Files.copy(merges, target, StandardCopyOption.COPY_ATTRIBUTES));
-        } catch (RuntimeException e) {
-            file.close();
-            throw e;
-        }
+        NameTable table = ClipStateDict.openVerified(dir.resolve(WEIGHTS), CONFIG, t -> {
+            imageTable(t, image);
+            textTable(t, text);
+        }, Pattern.compile("logit_scale|logit_bias|.*\\.position_ids"),
+                new ClipStateDict.Blocks(VISION_BLOCKS, vt.layers(), "vision_config.num_hidden_layers"),
+                new ClipStateDict.Blocks(TEXT_BLOCKS, tt.layers(), "text_config.num_hidden_layers"));
+        return new ImportPlan("Hugging Face CLIP", image, text, table, table.file(), imageSpec,
+                ModelContract.TextSpec.standard(ModelContract.TokenizerType.CLIP_BPE, MERGES, text.contextLength(),
+                        true),
+                target -> Files.copy(merges, target, StandardCopyOption.COPY_ATTRIBUTES));
     }
 
     private static Activation activation(JsonConfig tower) {
@@ -176,7 +167,7 @@ final class HfClipLayout {
                         p.triple("image_std", Normalization.CLIP.std())));
     }
 
-    /** A size given as a number or as an object: {@code {"height": 224, "width": 224}}, {@code {"shortest_edge": 224}}. */
+    /** A size as a number or an object: {@code {"height": 224, "width": 224}}, {@code {"shortest_edge": 224}}. */
     private static int squareSize(JsonConfig p, String key, String inner, int fallback) {
         if (!p.has(key)) {
             return fallback;

@@ -55,6 +55,11 @@ final class NameTable implements WeightSource {
         this.config = config;
     }
 
+    /** @return the tensor file the table reads */
+    TensorFile file() {
+        return file;
+    }
+
     static Part part(String tensor, Layout layout, long... shape) {
         return new Part(tensor, shape, layout);
     }

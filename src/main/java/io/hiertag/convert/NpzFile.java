@@ -157,14 +157,7 @@ final class NpzFile implements TensorFile {
 
     @Override
     public float[] read(String name) {
-        TensorInfo info = tensors.get(name);
-        if (info == null) {
-            throw new IllegalArgumentException(path + " has no tensor '" + name + "'");
-        }
-        if (info.type() == null) {
-            throw new CheckpointException(path + ": tensor '" + name + "' is " + info.dtype()
-                    + ", not a floating-point type (f2, f4, f8, bfloat16)");
-        }
+        TensorInfo info = TensorInfo.floating(this, name, "f2, f4, f8, bfloat16");
         Entry entry = entries.get(name);
         byte[] data = new byte[Math.toIntExact(info.elements() * info.type().bytes())];
         try (InputStream in = zip.getInputStream(entry.zip())) {

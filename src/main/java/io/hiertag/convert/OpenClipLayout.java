@@ -12,7 +12,6 @@ import io.hiertag.model.graph.TransformerSpec;
 import io.hiertag.model.graph.VitSpec;
 import io.hiertag.model.graph.WeightNames;
 import io.hiertag.text.ClipBpeTokenizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +31,9 @@ final class OpenClipLayout {
     static final String WEIGHTS = "open_clip_model.safetensors";
     static final String VOCABULARY = "bpe_simple_vocab_16e6.txt.gz";
     private static final double EPSILON = 1e-5; // PyTorch's LayerNorm default, which CLIP keeps
+    private static final Pattern VISION_BLOCKS =
+            Pattern.compile("visual\\.transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight");
+    private static final Pattern TEXT_BLOCKS = Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight");
 
     private OpenClipLayout() {
     }
@@ -78,29 +80,16 @@ final class OpenClipLayout {
                 embed);
         requireClipVocabulary(t.where("vocab_size"), text.vocabularySize());
 
-        Path weights = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weights)) {
-            throw new CheckpointException(weights + ": file missing (OpenCLIP's weights as safetensors)");
-        }
-        TensorFile file = SafetensorsFile.open(weights);
-        try {
-            NameTable table = new NameTable(file, CONFIG);
-            imageTable(table, image);
-            textTable(table, text);
-            table.verify();
-            table.refuseUnused(Pattern.compile("logit_scale|logit_bias"));
-            table.requireBlocks(Pattern.compile("visual\\.transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight"),
-                    vt.layers(), "vision_cfg.layers");
-            table.requireBlocks(Pattern.compile("transformer\\.resblocks\\.(\\d+)\\.ln_1\\.weight"), tt.layers(),
-                    "text_cfg.layers");
-            return new ImportPlan("OpenCLIP", image, text, table, file, imageSpec(root, image.imageSize()),
-                    ModelContract.TextSpec.standard(ModelContract.TokenizerType.CLIP_BPE, VOCABULARY,
-                            text.contextLength(), true),
-                    ClipBpeTokenizer::writeBundled);
-        } catch (RuntimeException e) {
-            file.close();
-            throw e;
-        }
+        NameTable table = ClipStateDict.openVerified(dir.resolve(WEIGHTS), CONFIG, tb -> {
+            imageTable(tb, image);
+            textTable(tb, text);
+        }, Pattern.compile("logit_scale|logit_bias"),
+                new ClipStateDict.Blocks(VISION_BLOCKS, vt.layers(), "vision_cfg.layers"),
+                new ClipStateDict.Blocks(TEXT_BLOCKS, tt.layers(), "text_cfg.layers"));
+        return new ImportPlan("OpenCLIP", image, text, table, table.file(), imageSpec(root, image.imageSize()),
+                ModelContract.TextSpec.standard(ModelContract.TokenizerType.CLIP_BPE, VOCABULARY,
+                        text.contextLength(), true),
+                ClipBpeTokenizer::writeBundled);
     }
 
     /** {@code quick_gelu}: OpenAI's {@code x · sigmoid(1.702 x)} when true, PyTorch's exact GELU when false. */

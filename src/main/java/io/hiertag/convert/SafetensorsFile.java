@@ -168,14 +168,7 @@ final class SafetensorsFile implements TensorFile {
 
     @Override
     public float[] read(String name) {
-        TensorInfo info = tensors.get(name);
-        if (info == null) {
-            throw new IllegalArgumentException(path + " has no tensor '" + name + "'");
-        }
-        if (info.type() == null) {
-            throw new CheckpointException(path + ": tensor '" + name + "' is " + info.dtype()
-                    + ", not a floating-point type (F32, F16, BF16, F64)");
-        }
+        TensorInfo info = TensorInfo.floating(this, name, "F32, F16, BF16, F64");
         Range range = ranges.get(name);
         ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(range.end() - range.begin()))
                 .order(ByteOrder.LITTLE_ENDIAN);

@@ -63,7 +63,7 @@ public final class TestModelWeights implements WeightSource {
         return values;
     }
 
-    /** The inputs each output sums over: all but the last axis (a patch kernel's p · p · 3, a dense kernel's rows). */
+    /** The inputs each output sums over: all but the last axis (a patch kernel's p·p·3, a dense kernel's rows). */
     private static long fanIn(long[] shape) {
         long in = 1;
         for (int i = 0; i < shape.length - 1; i++) {

@@ -20,15 +20,11 @@ final class BertGraph {
      */
     static Operand<TFloat32> build(TransformerGraph g, BertSpec spec, Operand<TInt32> ids) {
         Ops tf = g.tf();
-        GraphWeights w = g.weights();
         TransformerSpec t = spec.transformer();
         int d = t.width();
         int length = spec.contextLength();
-        Operand<TFloat32> x = tf.gather(w.variable(WeightNames.TOKEN_EMBEDDING, spec.vocabularySize(), d), ids,
-                tf.constant(0));
-        x = tf.math.add(x, tf.reshape(w.variable(WeightNames.TEXT_POSITIONS, length, d),
-                tf.constant(new int[] {1, length, d})));
-        x = tf.math.add(x, w.variable(WeightNames.SEGMENT_EMBEDDING, d));
+        Operand<TFloat32> x = g.tokenEmbeddings(spec, ids);
+        x = tf.math.add(x, g.weights().variable(WeightNames.SEGMENT_EMBEDDING, d));
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, d}));
         flat = g.layerNorm(flat, WeightNames.EMBEDDING_NORM, d, t.layerNormEpsilon());
         // No token attends to a padding position: LiT masks where the id is 0.

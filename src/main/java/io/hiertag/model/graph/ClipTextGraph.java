@@ -20,14 +20,10 @@ final class ClipTextGraph {
      */
     static Operand<TFloat32> build(TransformerGraph g, ClipTextSpec spec, Operand<TInt32> ids) {
         Ops tf = g.tf();
-        GraphWeights w = g.weights();
         TransformerSpec t = spec.transformer();
         int d = t.width();
         int length = spec.contextLength();
-        Operand<TFloat32> x = tf.gather(w.variable(WeightNames.TOKEN_EMBEDDING, spec.vocabularySize(), d), ids,
-                tf.constant(0));
-        x = tf.math.add(x, tf.reshape(w.variable(WeightNames.TEXT_POSITIONS, length, d),
-                tf.constant(new int[] {1, length, d})));
+        Operand<TFloat32> x = g.tokenEmbeddings(spec, ids);
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, d}));
         flat = g.encoder(WeightNames.TEXT, t, flat, length, causalMask(tf, length), false);
         // CLIP pools at the end-of-text token, the row's largest id; argmax takes its first occurrence.

@@ -7,6 +7,7 @@ import org.tensorflow.op.core.Unstack;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The parts every tower shares: dense layers, layer norms and transformer blocks. Token features travel as a
@@ -106,6 +107,16 @@ final class TransformerGraph {
                 WeightNames.block(tower, layer, WeightNames.MLP_IN_BIAS), spec.width(), spec.mlpWidth());
         return dense(spec.activation().apply(tf, h), WeightNames.block(tower, layer, WeightNames.MLP_OUT_KERNEL),
                 WeightNames.block(tower, layer, WeightNames.MLP_OUT_BIAS), spec.mlpWidth(), spec.width());
+    }
+
+    /** {@code [batch, length, width]}: each id's row of the token table plus its position's row. */
+    Operand<TFloat32> tokenEmbeddings(TextTowerSpec spec, Operand<TInt32> ids) {
+        int d = spec.transformer().width();
+        int length = spec.contextLength();
+        Operand<TFloat32> x = tf.gather(weights.variable(WeightNames.TOKEN_EMBEDDING, spec.vocabularySize(), d), ids,
+                tf.constant(0));
+        return tf.math.add(x, tf.reshape(weights.variable(WeightNames.TEXT_POSITIONS, length, d),
+                tf.constant(new int[] {1, length, d})));
     }
 
     /** The first token of each row of {@code [batch · length, width]} features, as {@code [batch, width]}. */
