@@ -81,9 +81,9 @@ final class HfClipLayout {
         requireAgreeingVocabulary(requireTokenizerFile(dir, VOCAB), merges);
         ModelContract.ImageSpec imageSpec = imageSpec(JsonConfig.read(dir.resolve(PREPROCESSOR)), size);
 
-        NameTable table = ClipStateDict.openVerified(dir.resolve(WEIGHTS), CONFIG, t -> {
-            imageTable(t, image);
-            textTable(t, text);
+        NameTable table = ClipStateDict.openVerified(dir.resolve(WEIGHTS), CONFIG, tb -> {
+            imageTable(tb, image);
+            textTable(tb, text);
         }, Pattern.compile("logit_scale|logit_bias|.*\\.position_ids"),
                 new ClipStateDict.Blocks(VISION_BLOCKS, vt.layers(), "vision_config.num_hidden_layers"),
                 new ClipStateDict.Blocks(TEXT_BLOCKS, tt.layers(), "text_config.num_hidden_layers"));

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +60,10 @@ public final class ModelImporter {
             Path target = out.toAbsolutePath();
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial-");
+            if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                // A temporary folder is private (rwx------); the model folder it becomes is not.
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
             try {
                 DualEncoderWriter.write(tmp, contract, plan.image(), plan.text(), plan.weights());
                 plan.vocabulary().writeTo(tmp.resolve(plan.textSpec().vocabulary()));
