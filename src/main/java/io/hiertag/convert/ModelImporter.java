@@ -68,6 +68,7 @@ public final class ModelImporter {
                 DualEncoderWriter.write(tmp, contract, plan.image(), plan.text(), plan.weights());
                 plan.vocabulary().writeTo(tmp.resolve(plan.textSpec().vocabulary()));
                 contract.write(tmp);
+                // The last check, as run will load it: signatures against the contract, the tokenizer, one call.
                 try (SavedModelDualEncoder check = SavedModelDualEncoder.open(tmp)) {
                     check.embedTexts(List.of("a photo of a dog."));
                 }
