@@ -115,8 +115,9 @@ def hf_layout(openai, d, position_ids):
         out[dst + ".weight"], out[dst + ".bias"] = openai[src + ".weight"], openai[src + ".bias"]
     out["visual_projection.weight"] = np.ascontiguousarray(openai["visual.proj"].T)
     out["text_projection.weight"] = np.ascontiguousarray(openai["text_projection"].T)
-    for src_prefix, dst_prefix, width, layers in [("visual.transformer", "vision_model.encoder", d["v_width"], d["v_layers"]),
-                                                  ("transformer", "text_model.encoder", d["t_width"], d["t_layers"])]:
+    towers = [("visual.transformer", "vision_model.encoder", d["v_width"], d["v_layers"]),
+              ("transformer", "text_model.encoder", d["t_width"], d["t_layers"])]
+    for src_prefix, dst_prefix, width, layers in towers:
         for i in range(layers):
             s, t = f"{src_prefix}.resblocks.{i}.", f"{dst_prefix}.layers.{i}."
             for part in ("weight", "bias"):
@@ -368,7 +369,8 @@ def write_clip(args, out):
         break_safetensors(kind, path, tensors, config_path, config, args.format, d, args.defect_tensor)
     config_path.write_text(json.dumps(config, indent=2) + "\n")
     # transformers' save_pretrained writes {"format": "pt"}; open_clip's save_file call writes no metadata.
-    write_safetensors(path, stored(tensors, args.dtype), metadata={"format": "pt"} if args.format == "hf-clip" else None)
+    metadata = {"format": "pt"} if args.format == "hf-clip" else None
+    write_safetensors(path, stored(tensors, args.dtype), metadata=metadata)
     if kind in ("truncated", "not-a-checkpoint"):
         break_safetensors(kind, path, tensors, config_path, config, args.format, d, args.defect_tensor)
 

@@ -156,7 +156,8 @@ def main():
     check("CLIP BPE: clipped to 77 with <|endoftext|> last", len(long_row) == 77 and long_row[-1] == 49407)
     hf = make(work, "hf-clip")
     hf_bpe = ClipBpe(*read_hf_tokenizer_files(hf))
-    check("vocab.json + merges.txt tokenize as the merges file", all(hf_bpe.row(s, 77) == bpe.row(s, 77) for s in TEXTS))
+    check("vocab.json + merges.txt tokenize as the merges file",
+          all(hf_bpe.row(s, 77) == bpe.row(s, 77) for s in TEXTS))
     wp = WordPiece(lit_vocabulary())
     ids = {t: i for i, t in enumerate(lit_vocabulary())}
     expected = [ids[t] for t in ["[CLS]", "a", "photo", "of", "dog", "##s", ",", "cafe", "!", "[UNK]"]]
@@ -167,7 +168,8 @@ def main():
 
     # Stored precision: the writers round as torch does.
     x = torch.randn(10000) * 3
-    check("bf16 rounding equals torch's", np.array_equal(bf16_bits(x.numpy()), x.bfloat16().view(torch.int16).numpy().view(np.uint16)))
+    torch_bits = x.bfloat16().view(torch.int16).numpy().view(np.uint16)
+    check("bf16 rounding equals torch's", np.array_equal(bf16_bits(x.numpy()), torch_bits))
 
     oc = make(work, "openclip")
     oc_model, d, _ = load_openclip(oc)
@@ -217,7 +219,8 @@ def main():
               f"max |diff| {diff:.2e}")
         raw = read_npz(lit / "LiT-tiny.npz")
         for tower, prefix, names, width, heads, blocks in (
-                ("ViT", "img/Transformer/encoderblock_1/", VIT_NAMES, ld["v_width"], ld["v_heads"], lit_model.p["v_blocks"]),
+                ("ViT", "img/Transformer/encoderblock_1/", VIT_NAMES, ld["v_width"], ld["v_heads"],
+                 lit_model.p["v_blocks"]),
                 ("BERT", "txt/BertEncoder_0/encoder_block/layer_sequence/layers_1/", BERT_NAMES, ld["t_width"],
                  ld["t_heads"], lit_model.p["t_blocks"])):
             x = rng.standard_normal((7, width)).astype(np.float32)
@@ -229,8 +232,8 @@ def main():
                   f"max |diff| {diff:.2e}")
         old, _ = load_lit(make(work, "lit", "--lit-names", "pre-linen"))
         check("pre-Linen LiT names load as Linen ones", torch.equal(old.images(lit_pixels), mine[0]))
-        check("renumbering keeps every tensor", len(read_npz(next(work.glob("lit-lit-names-pre-linen")) / "LiT-tiny.npz"))
-              == len(read_npz(lit / "LiT-tiny.npz")))
+        renamed = read_npz(next(work.glob("lit-lit-names-pre-linen")) / "LiT-tiny.npz")
+        check("renumbering keeps every tensor", len(renamed) == len(read_npz(lit / "LiT-tiny.npz")))
 
     # LiT preprocessing: torch's bilinear equals TensorFlow's formula up to float rounding before truncation.
     photo = np.asarray(Image.open(HERE.parents[2] / "main/resources/hiertag/bench/photos/chelsea.jpg").convert("RGB"))
