@@ -51,7 +51,7 @@ class ArchitectureTest {
             Map.entry("image", 1), Map.entry("text", 1), Map.entry("zeroshot", 1),
             Map.entry("model", 2),
             Map.entry("testmodel", 3), Map.entry("config", 3),
-            Map.entry("tagging", 4), Map.entry("kafka", 4), Map.entry("ops", 4),
+            Map.entry("tagging", 4), Map.entry("kafka", 4), Map.entry("ops", 4), Map.entry("convert", 4),
             Map.entry("streams", 5), Map.entry("eval", 5),
             Map.entry("bench", 6),
             Map.entry("cli", 7));

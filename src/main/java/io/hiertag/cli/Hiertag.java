@@ -1,6 +1,7 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.ConfigException;
+import io.hiertag.convert.CheckpointException;
 import io.hiertag.eval.EvaluationInputException;
 import io.hiertag.labels.LabelSetException;
 import io.hiertag.model.ModelContractException;
@@ -14,7 +15,7 @@ import picocli.CommandLine;
         subcommands = {RunCommand.class, DemoCommand.class, PublishCommand.class, TailCommand.class,
             MakeTestModelCommand.class, DescribeCommand.class, TokenizeCommand.class, BrokerCommand.class,
             EvaluateCommand.class, BenchCommand.class, PreprocessCommand.class, ResetCommand.class,
-            CommandLine.HelpCommand.class})
+            ImportModelCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
 public final class Hiertag {
 
     public static void main(String[] args) {
@@ -26,7 +27,8 @@ public final class Hiertag {
         CommandLine cl = new CommandLine(new Hiertag());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof LabelSetException || e instanceof ModelContractException
-                    || e instanceof UserInputException || e instanceof EvaluationInputException) {
+                    || e instanceof UserInputException || e instanceof EvaluationInputException
+                    || e instanceof CheckpointException) {
                 cmd.getErr().println("hiertag: " + e.getMessage());
                 return 2;
             }

@@ -25,7 +25,7 @@ final class MakeTestModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TestModelExporter.export(dir, variant, seed, TestModelFolders.testModelCorpus());
+        TestModelExporter.export(dir, variant, seed);
         System.out.println("test model written to " + dir.toAbsolutePath());
         return 0;
     }

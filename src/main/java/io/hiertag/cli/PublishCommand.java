@@ -1,7 +1,6 @@
 package io.hiertag.cli;
 
 import io.hiertag.config.HiertagConfig;
-import io.hiertag.image.ImageFormat;
 import io.hiertag.kafka.ImagePublisher;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.labels.LabelSet;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,29 +38,13 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HiertagConfig config = options.load();
-        List<Path[]> files = new ArrayList<>(); // {root, file}
-        for (Path p : paths) {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(ImageFormat::hasImageFileName).sorted()
-                            .forEach(f -> files.add(new Path[] {p, f}));
-                }
-            } else if (Files.isRegularFile(p)) {
-                files.add(new Path[] {p.toAbsolutePath().getParent(), p.toAbsolutePath()});
-            } else {
-                throw new UserInputException("no such file or folder: " + p);
-            }
-        }
-        if (files.isEmpty()) {
-            throw new UserInputException("no image files (" + String.join(", ", ImageFormat.FILE_EXTENSIONS)
-                    + ") under " + paths);
-        }
+        List<ImagePaths.Found> files = ImagePaths.expand(paths);
         String bootstrap = KafkaConnection.clientBootstrap(config);
         try (ImagePublisher publisher = new ImagePublisher(config, bootstrap)) {
             List<Future<?>> sent = new ArrayList<>();
-            for (Path[] rf : files) {
-                Path file = rf[1];
-                Path relative = rf[0].toAbsolutePath().relativize(file.toAbsolutePath());
+            for (ImagePaths.Found found : files) {
+                Path file = found.file();
+                Path relative = found.root().toAbsolutePath().relativize(file.toAbsolutePath());
                 String id = relative.toString();
                 // Only a folder below the one given names a class; the given folder itself does not.
                 String truth = truthFromFolder && relative.getParent() != null

@@ -15,6 +15,9 @@ import java.util.List;
 })
 public sealed interface Normalization permits Normalization.MeanStd, Normalization.Range {
 
+    /** OpenAI CLIP's mean and standard deviation, which OpenCLIP and Hugging Face use by default too. */
+    MeanStd CLIP = new MeanStd(List.of(0.48145466, 0.4578275, 0.40821073), List.of(0.26862954, 0.26130258, 0.27577711));
+
     /**
      * @param channel 0 = red, 1 = green, 2 = blue
      * @return the factor applied to the 0..255 value

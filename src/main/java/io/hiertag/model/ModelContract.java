@@ -101,10 +101,19 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             jpegDecoding = jpegDecoding == null ? JpegDecoding.PIL : jpegDecoding;
         }
 
-        /** A section that decodes JPEGs as PIL does. */
-        public ImageSpec(String signature, String input, String output, int size, Resize resize, boolean centerCrop,
-                Normalization normalization) {
-            this(signature, input, output, size, resize, centerCrop, normalization, JpegDecoding.PIL);
+        /**
+         * The section hiertag's own SavedModels have: signature {@code embed_images}, input {@code images},
+         * output {@code embeddings}.
+         */
+        public static ImageSpec standard(int size, Resize resize, boolean centerCrop, Normalization normalization) {
+            return standard(size, resize, centerCrop, normalization, JpegDecoding.PIL);
+        }
+
+        /** The usual signature and tensor names, decoding JPEGs as {@code jpegDecoding} says. */
+        public static ImageSpec standard(int size, Resize resize, boolean centerCrop, Normalization normalization,
+                JpegDecoding jpegDecoding) {
+            return new ImageSpec("embed_images", "images", "embeddings", size, resize, centerCrop, normalization,
+                    jpegDecoding);
         }
 
         /** @return the preprocessing this section names */
@@ -133,7 +142,18 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             TokenizerType tokenizer,
             String vocabulary,
             int maxLength,
-            boolean lowerCase) {}
+            boolean lowerCase) {
+
+        /**
+         * The section hiertag's own SavedModels have: signature {@code embed_texts}, input {@code token_ids}, no
+         * mask, output {@code embeddings}.
+         */
+        public static TextSpec standard(TokenizerType tokenizer, String vocabulary, int maxLength,
+                boolean lowerCase) {
+            return new TextSpec("embed_texts", "token_ids", null, "embeddings", tokenizer, vocabulary, maxLength,
+                    lowerCase);
+        }
+    }
 
     /**
      * Builds the tokenizer the text section names.

@@ -159,7 +159,7 @@ public final class SavedModelDualEncoder implements AutoCloseable {
     }
 
     /**
-     * Embeds preprocessed images of any size the model accepts (the test model takes any).
+     * Embeds preprocessed images of any size the model accepts (a ViT takes only its own).
      *
      * @param nhwc {@code count × height × width × 3} floats; may be longer, the rest is ignored
      * @param count the number of images

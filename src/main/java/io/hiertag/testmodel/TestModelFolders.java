@@ -1,7 +1,5 @@
 package io.hiertag.testmodel;
 
-import io.hiertag.labels.LabelSet;
-import io.hiertag.labels.PromptTemplates;
 import io.hiertag.model.ModelContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,9 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +41,7 @@ public final class TestModelFolders {
         try {
             Files.createDirectories(dir.toAbsolutePath().getParent());
             Path tmp = Files.createTempDirectory(dir.toAbsolutePath().getParent(), dir.getFileName() + ".partial-");
-            TestModelExporter.export(tmp, variant, TEST_MODEL_SEED, testModelCorpus());
+            TestModelExporter.export(tmp, variant, TEST_MODEL_SEED);
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
@@ -65,12 +61,5 @@ public final class TestModelFolders {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    /** Every text the test model should tokenize into whole words: class names and prompt templates. */
-    public static List<String> testModelCorpus() {
-        List<String> corpus = new ArrayList<>(LabelSet.imagenet1k().names());
-        corpus.addAll(PromptTemplates.clipImagenet());
-        return corpus;
     }
 }

@@ -161,6 +161,16 @@ public final class ClipBpeTokenizer implements Tokenizer {
         }
     }
 
+    /** Writes the merges file hiertag ships ({@link #BUNDLED}, gzipped) to a file, for a model folder to name. */
+    public static void writeBundled(Path file) throws IOException {
+        try (InputStream in = ClipBpeTokenizer.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing resource " + BUNDLED);
+            }
+            Files.copy(in, file);
+        }
+    }
+
     /**
      * {@inheritDoc}
      *

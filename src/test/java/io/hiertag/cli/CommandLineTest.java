@@ -1,5 +1,6 @@
 package io.hiertag.cli;
 
+import static io.hiertag.testing.ConsoleCapture.capture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,12 +16,11 @@ import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
 import io.hiertag.streams.Tmpfs;
 import io.hiertag.tagging.TaggingEngine;
+import io.hiertag.testing.ConsoleCapture.Output;
 import io.hiertag.testmodel.TestModelFolders;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -31,7 +31,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,10 +52,10 @@ class CommandLineTest {
     void demoTagsTheSamplesPrintsDeadLettersAndExitsZero() throws Exception {
         Output out = capture(() -> Hiertag.execute("demo", "--data-dir", dir.toString(), "--images", "4",
                 "--set", "cache.dir=" + TestModels.cacheDir()));
-        assertEquals(0, out.code, out.text);
-        assertEquals(6, out.lines().stream().filter(l -> l.startsWith("tag ")).count(), out.text);
-        assertEquals(4, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text);
-        assertTrue(out.stdout.contains("demo done: 10 inputs"), out.text);
+        assertEquals(0, out.code(), out.text());
+        assertEquals(6, out.lines().stream().filter(l -> l.startsWith("tag ")).count(), out.text());
+        assertEquals(4, out.lines().stream().filter(l -> l.startsWith("dead ")).count(), out.text());
+        assertTrue(out.stdout().contains("demo done: 10 inputs"), out.text());
     }
 
     @Test
@@ -80,20 +79,20 @@ class CommandLineTest {
             String bs = kafka.bootstrapServers();
             Output pub = capture(() -> Hiertag.execute("publish", "--bootstrap", bs, "--ground-truth-from-folder",
                     images.toString(), single.toString()));
-            assertEquals(0, pub.code, pub.text);
-            assertTrue(pub.text.contains("published 4 images"), pub.text);
+            assertEquals(0, pub.code(), pub.text());
+            assertTrue(pub.text().contains("published 4 images"), pub.text());
 
             Output tail = capture(() -> Hiertag.execute("tail", "--bootstrap", bs, "hiertag.tags", "--max", "4"));
-            assertEquals(0, tail.code, tail.text);
+            assertEquals(0, tail.code(), tail.text());
             List<String> lines = tail.lines();
-            assertEquals(4, lines.size(), tail.text);
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("n01440764/fish.jpg")), tail.text);
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("single.jpeg")), tail.text);
+            assertEquals(4, lines.size(), tail.text());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("n01440764/fish.jpg")), tail.text());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("single.jpeg")), tail.text());
             assertTrue(lines.stream().allMatch(l -> (l.contains("CONFIDENT") || l.contains("RESCORED"))
-                    && l.contains("top5: ")), tail.text);
+                    && l.contains("top5: ")), tail.text());
             // The folder name is the ground truth, so those two lines say whether the tag was right.
             assertEquals(2, lines.stream().filter(l -> l.contains("correct") || l.contains("wrong (truth")).count(),
-                    tail.text);
+                    tail.text());
         }
     }
 
@@ -103,9 +102,9 @@ class CommandLineTest {
         Files.writeString(bad, "name\tsense\ncat\tn02121808\nunicorn\tn99999999\n");
         Output out = capture(() -> Hiertag.execute("run", "--data-dir", dir.toString(), "--set", "embedded.port=0",
                 "--set", "label.sets=imagenet-1k,mine=" + bad, "--set", "cache.dir=" + TestModels.cacheDir()));
-        assertEquals(2, out.code, out.text);
-        assertTrue(out.text.contains("hiertag: " + bad), out.text);
-        assertTrue(out.text.contains("line 3"), out.text);
+        assertEquals(2, out.code(), out.text());
+        assertTrue(out.text().contains("hiertag: " + bad), out.text());
+        assertTrue(out.text().contains("line 3"), out.text());
     }
 
     @Test
@@ -136,16 +135,16 @@ class CommandLineTest {
         // The broken label set stops the start once broker and model are up, past the check of the defaults.
         Output out = capture(() -> Hiertag.execute("run", "--config", file.toString(), "--data-dir", dir.toString(),
                 "--embedded", "--test-model"));
-        assertEquals(2, out.code, out.text);
-        assertTrue(out.text.contains("hiertag: " + bad), out.text);
-        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN TryOutDefaults - Kafka is an in-JVM broker at "
+        assertEquals(2, out.code(), out.text());
+        assertTrue(out.text().contains("hiertag: " + bad), out.text());
+        assertEquals(1, out.text().lines().filter(l -> l.contains("WARN TryOutDefaults - Kafka is an in-JVM broker at "
                 + "127.0.0.1:") && l.endsWith("not a cluster: nothing is replicated and it stops with this process; "
-                + "set bootstrap.servers to use a cluster")).count(), out.text);
-        assertEquals(1, out.text.lines().filter(l -> l.contains("WARN ModelFolders - Tagging with the bundled test "
-                + "model in " + dir.resolve("test-model") + ": its tags mean nothing")).count(), out.text);
+                + "set bootstrap.servers to use a cluster")).count(), out.text());
+        assertEquals(1, out.text().lines().filter(l -> l.contains("WARN ModelFolders - Tagging with the bundled test "
+                + "model in " + dir.resolve("test-model") + ": its tags mean nothing")).count(), out.text());
         // By Kafka's own definitions, a key no client has is named (tests log WARN and above only).
-        assertTrue(out.text.contains("WARN RunCommand - Setting kafka.securty.protocol is defined by no Kafka "
-                + "client"), out.text);
+        assertTrue(out.text().contains("WARN RunCommand - Setting kafka.securty.protocol is defined by no Kafka "
+                + "client"), out.text());
     }
 
     @Test
@@ -155,13 +154,14 @@ class CommandLineTest {
             System.setIn(new java.io.ByteArrayInputStream("Hello World!\na photo of a dog.\n".getBytes(
                     StandardCharsets.UTF_8)));
             Output clip = capture(() -> Hiertag.execute("tokenize", "--tokenizer", "clip-bpe"));
-            assertEquals(0, clip.code, clip.text);
+            assertEquals(0, clip.code(), clip.text());
             assertEquals(List.of("Hello World!\t49406 3306 1002 256 49407",
                     "a photo of a dog.\t49406 320 1125 539 320 1929 269 49407"), clip.lines());
             System.setIn(new java.io.ByteArrayInputStream("tench\n".getBytes(StandardCharsets.UTF_8)));
             Output model = capture(() -> Hiertag.execute("tokenize", "--model", TestModels.testModel().toString()));
-            assertEquals(0, model.code, model.text);
-            assertTrue(model.lines().get(0).matches("tench\t2 \\d+"), model.text);
+            assertEquals(0, model.code(), model.text());
+            // The test model is a CLIP: its folder's tokenizer is CLIP's BPE, over 16 tokens.
+            assertEquals(List.of("tench\t49406 1149 634 49407"), model.lines(), model.text());
         } finally {
             System.setIn(stdin);
         }
@@ -186,17 +186,17 @@ class CommandLineTest {
             "household", "--out", dir.resolve("report").toString()};
         Output ok = capture(() -> Hiertag.execute(concat(new String[] {"evaluate", "--manifest",
             dir.resolve("set.csv").toString()}, common)));
-        assertEquals(0, ok.code, ok.text);
-        assertTrue(ok.stdout.contains("on household: 9 images (3 skipped)"), ok.stdout);
-        assertTrue(ok.stdout.contains("AUROC"), ok.stdout);
+        assertEquals(0, ok.code(), ok.text());
+        assertTrue(ok.stdout().contains("on household: 9 images (3 skipped)"), ok.stdout());
+        assertTrue(ok.stdout().contains("AUROC"), ok.stdout());
         assertTrue(Files.size(dir.resolve("report/report.json")) > 0);
         assertTrue(Files.readString(dir.resolve("report/report.html")).contains("<svg"));
 
         Files.writeString(dir.resolve("bad.csv"), "path,label\nimgs/0.png\n");
         Output bad = capture(() -> Hiertag.execute(concat(new String[] {"evaluate", "--manifest",
             dir.resolve("bad.csv").toString()}, common)));
-        assertEquals(2, bad.code, bad.text);
-        assertTrue(bad.text.contains("bad.csv line 2: expected path,label"), bad.text);
+        assertEquals(2, bad.code(), bad.text());
+        assertTrue(bad.text().contains("bad.csv line 2: expected path,label"), bad.text());
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -208,16 +208,17 @@ class CommandLineTest {
     @Test
     void describePrintsTheTopologyEveryCommandHasHelpAndBadSettingsGiveOneLine() throws Exception {
         Output describe = capture(() -> Hiertag.execute("describe"));
-        assertEquals(0, describe.code);
-        assertTrue(describe.text.contains("first-pass"), describe.text);
-        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize", "reset")) {
+        assertEquals(0, describe.code());
+        assertTrue(describe.text().contains("first-pass"), describe.text());
+        for (String command : List.of("run", "evaluate", "bench", "publish", "tokenize", "reset", "import-model",
+                "embed")) {
             Output help = capture(() -> Hiertag.execute(command, "--help"));
-            assertEquals(0, help.code, help.text);
-            assertTrue(help.stdout.startsWith("Usage: hiertag " + command), help.text);
+            assertEquals(0, help.code(), help.text());
+            assertTrue(help.stdout().startsWith("Usage: hiertag " + command), help.text());
         }
         Output bad = capture(() -> Hiertag.execute("describe", "--set", "batch.size=many"));
-        assertEquals(2, bad.code);
-        assertTrue(bad.text.contains("hiertag: setting batch.size='many'"), bad.text);
+        assertEquals(2, bad.code());
+        assertTrue(bad.text().contains("hiertag: setting batch.size='many'"), bad.text());
         Output badClient = capture(() -> Hiertag.execute("tail", "--bootstrap", "127.0.0.1:1", "--set",
                 "kafka.fetch.max.wait.ms=soon", "hiertag.tags"));
         assertRefused(badClient, "a kafka.* setting: Invalid value soon for configuration fetch.max.wait.ms: Not a "
@@ -263,8 +264,8 @@ class CommandLineTest {
             DataFolders.warnIfUnwritable(locked);
             return 0;
         });
-        assertTrue(out.text.contains("WARN DataFolders - folder " + locked + " is not writable")
-                && out.text.contains("computed again at every start"), out.text);
+        assertTrue(out.text().contains("WARN DataFolders - folder " + locked + " is not writable")
+                && out.text().contains("computed again at every start"), out.text());
     }
 
     /** {@code run} on {@code dataDir}, stopped by the folder check before it starts anything (or not). */
@@ -275,8 +276,8 @@ class CommandLineTest {
 
     /** Exit code 2 and one line, hence no stack trace. */
     static void assertRefused(Output out, String line) {
-        assertEquals(2, out.code, out.text);
-        assertEquals(List.of("hiertag: " + line), out.text.lines().filter(l -> !l.isBlank()).toList());
+        assertEquals(2, out.code(), out.text());
+        assertEquals(List.of("hiertag: " + line), out.text().lines().filter(l -> !l.isBlank()).toList());
     }
 
     /**
@@ -324,10 +325,10 @@ class CommandLineTest {
 
         Output run = capture(() -> Hiertag.execute("preprocess", "--model", model.toString(), "--out",
                 out.toString(), flat.toString(), text.toString(), photo.toString(), dir.resolve("gone.png").toString()));
-        assertEquals(0, run.code, run.text);
-        assertTrue(run.stdout.contains("2 of 4 images written"), run.text);
-        assertTrue(run.text.contains("notes.txt: UNSUPPORTED_FORMAT"), run.text);
-        assertTrue(run.text.contains("gone.png: cannot read"), run.text);
+        assertEquals(0, run.code(), run.text());
+        assertTrue(run.stdout().contains("2 of 4 images written"), run.text());
+        assertTrue(run.text().contains("notes.txt: UNSUPPORTED_FORMAT"), run.text());
+        assertTrue(run.text().contains("gone.png: cannot read"), run.text());
         assertEquals(List.of(flat.toString(), photo.toString()), Files.readAllLines(out.resolve("pixels.txt")));
 
         ModelContract.ImageSpec spec = ModelContract.read(model).image();
@@ -359,31 +360,6 @@ class CommandLineTest {
 
         Output none = capture(() -> Hiertag.execute("preprocess", "--model", model.toString(), "--out",
                 dir.resolve("none").toString(), text.toString()));
-        assertEquals(2, none.code, "nothing could be read: " + none.text);
-    }
-
-    /** Exit code, standard output, and both streams together for failure messages. */
-    record Output(int code, String stdout, String text) {
-        List<String> lines() {
-            return stdout.lines().filter(l -> !l.isBlank()).toList();
-        }
-    }
-
-    /** Runs a command with stdout and stderr captured (commands print through System.out/err). */
-    static synchronized Output capture(Callable<Integer> command) throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBuf = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBuf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(outBuf, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBuf, true, StandardCharsets.UTF_8));
-        try {
-            int code = command.call();
-            String stdout = outBuf.toString(StandardCharsets.UTF_8);
-            return new Output(code, stdout, stdout + errBuf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        assertEquals(2, none.code(), "nothing could be read: " + none.text());
     }
 }

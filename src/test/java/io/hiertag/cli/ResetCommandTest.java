@@ -1,6 +1,6 @@
 package io.hiertag.cli;
 
-import static io.hiertag.cli.CommandLineTest.capture;
+import static io.hiertag.testing.ConsoleCapture.capture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,7 @@ import io.hiertag.kafka.Topics;
 import io.hiertag.samples.SampleImages;
 import io.hiertag.streams.TaggingApplication;
 import io.hiertag.streams.TestModels;
+import io.hiertag.testing.ConsoleCapture;
 import io.hiertag.zeroshot.EncodingProgress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,12 +61,12 @@ class ResetCommandTest {
                 }
                 assertEquals(expected(1), tagCounts(config, bs, IMAGES));
                 // While it runs: its state folder is taken, and from another machine its group is not empty.
-                CommandLineTest.Output here = capture(() -> Hiertag.execute(reset));
+                ConsoleCapture.Output here = capture(() -> Hiertag.execute(reset));
                 assertEquals(2, here.code(), here.text());
                 // Kafka Streams logs its own line about the lock first.
                 assertTrue(here.text().strip().endsWith("\nhiertag: the state folder " + config.stateDir().resolve(APP)
                         + " is in use by a running instance: stop it first"), here.text());
-                CommandLineTest.Output elsewhere = capture(() -> Hiertag.execute("reset", "--bootstrap", bs,
+                ConsoleCapture.Output elsewhere = capture(() -> Hiertag.execute("reset", "--bootstrap", bs,
                         "--data-dir", dir.resolve("other").toString(), "--set", "application.id=" + APP));
                 assertEquals(2, elsewhere.code(), elsewhere.text());
                 assertTrue(elsewhere.text().contains("hiertag: group " + APP + " still has members ["),
@@ -74,12 +75,12 @@ class ResetCommandTest {
             assertFalse(taskFolders(config).isEmpty(), "the batch buffers' and metrics' stores");
             assertEquals(IMAGES, committedInputOffsets(config, bs), "everything read before the reset");
 
-            CommandLineTest.Output dry = capture(() -> Hiertag.execute(concat(reset, "--dry-run")));
+            ConsoleCapture.Output dry = capture(() -> Hiertag.execute(concat(reset, "--dry-run")));
             assertEquals(0, dry.code(), dry.text());
             assertTrue(dry.stdout().contains("reset: dry run, nothing changed"), dry.text());
             assertEquals(IMAGES, committedInputOffsets(config, bs));
 
-            CommandLineTest.Output done = capture(() -> Hiertag.execute(reset));
+            ConsoleCapture.Output done = capture(() -> Hiertag.execute(reset));
             assertEquals(0, done.code(), done.text());
             assertTrue(done.stdout().contains("reset done: " + APP), done.text());
             assertEquals(0, committedInputOffsets(config, bs), "back to the start");

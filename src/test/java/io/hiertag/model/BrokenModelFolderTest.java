@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -49,7 +48,7 @@ class BrokenModelFolderTest {
     @BeforeAll
     static void export() throws IOException {
         original = tempDir.resolve("model");
-        TestModelExporter.export(original, 1L, List.of("a photo of a dog"));
+        TestModelExporter.export(original, 1L);
     }
 
     @Test
@@ -170,7 +169,7 @@ class BrokenModelFolderTest {
     void aMissingVocabularyFileIsRefused() throws IOException {
         Path model = copy("no-vocabulary");
         Files.delete(model.resolve(TestModelExporter.VOCABULARY_FILE));
-        assertRefused(model, "text.vocabulary", "file " + model.resolve("vocab.txt") + " not found");
+        assertRefused(model, "text.vocabulary", "file " + model.resolve(TestModelExporter.VOCABULARY_FILE) + " not found");
     }
 
     @Test

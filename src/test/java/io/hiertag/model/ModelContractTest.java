@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hiertag.image.JpegDecoding;
 import io.hiertag.image.Normalization;
 import io.hiertag.image.Resize;
-import io.hiertag.testmodel.TestModelExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +21,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Reading, validating and writing {@code hiertag-model.json}, and the model id; no TensorFlow involved. */
 class ModelContractTest {
 
+    /** A LiT-like contract: every field set, WordPiece over {@code vocab.txt}, TensorFlow's bilinear resize. */
+    private static final ModelContract FIXTURE = new ModelContract(ModelContract.VERSION, "hiertag-test-model", 64,
+            ModelContract.ImageSpec.standard(64, Resize.TF_BILINEAR, true, Normalization.CLIP),
+            ModelContract.TextSpec.standard(ModelContract.TokenizerType.WORDPIECE, "vocab.txt", 16, true));
+
     @TempDir
     Path dir;
 
     @BeforeEach
     void writeVocabulary() throws IOException {
-        Files.write(dir.resolve(TestModelExporter.VOCABULARY_FILE), List.of("[PAD]", "[UNK]", "[CLS]"));
+        Files.write(dir.resolve("vocab.txt"), List.of("[PAD]", "[UNK]", "[CLS]"));
     }
 
     @Test
     void roundTrips() {
-        ModelContract contract = TestModelExporter.contract();
+        ModelContract contract = FIXTURE;
         contract.write(dir);
         assertEquals(contract, ModelContract.read(dir));
 
@@ -66,7 +70,7 @@ class ModelContractTest {
     })
     void anInvalidContractIsRefusedNamingTheField(String original, String replacement, String field)
             throws IOException {
-        TestModelExporter.contract().write(dir);
+        FIXTURE.write(dir);
         Path file = dir.resolve(ModelContract.FILE_NAME);
         String json = Files.readString(file).replace("\" : ", "\": "); // Jackson pretty-prints "key" : value
         assertTrue(json.contains(original), json);
@@ -85,7 +89,7 @@ class ModelContractTest {
         "bilinear, TF_BILINEAR", "bicubic, TF_BICUBIC", "area, TF_AREA",
     })
     void readsEveryResizeNameAndTheOldAliases(String name, Resize expected) throws IOException {
-        TestModelExporter.contract().write(dir);
+        FIXTURE.write(dir);
         Path file = dir.resolve(ModelContract.FILE_NAME);
         String json = Files.readString(file);
         assertTrue(json.contains("\"tf-bilinear\""), json);
@@ -97,7 +101,7 @@ class ModelContractTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"\"jpegDecoding\": \"tf\"|TF", "\"jpegDecoding\": \"pil\"|PIL", "|PIL"})
     void readsTheJpegDecodingWithPilWhenAbsent(String field, JpegDecoding expected) throws IOException {
-        TestModelExporter.contract().write(dir);
+        FIXTURE.write(dir);
         Path file = dir.resolve(ModelContract.FILE_NAME);
         String json = Files.readString(file).replace("\" : ", "\": ");
         String original = "\"jpegDecoding\": \"pil\"";
@@ -119,7 +123,7 @@ class ModelContractTest {
 
     @Test
     void modelIdHashesTheModelFiles() throws IOException {
-        ModelContract contract = TestModelExporter.contract();
+        ModelContract contract = FIXTURE;
         contract.write(dir);
         Files.writeString(dir.resolve(ModelContract.SAVED_MODEL_FILE), "graph");
         Files.createDirectories(dir.resolve("variables"));

@@ -1,122 +1,193 @@
 package io.hiertag.model;
 
+import io.hiertag.model.graph.TransformerSpec;
+import io.hiertag.model.graph.WeightNames;
 import io.hiertag.testmodel.TestModelVariant;
 import io.hiertag.testmodel.TestModelWeights;
-import io.hiertag.text.Tokenizer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The test model's ({@code TEST} variant's) forward pass in plain Java (double precision), from {@link TestModelWeights}: what the
- * exported SavedModel must compute.
+ * A test model's forward pass in plain Java (double precision), from {@link TestModelWeights}: OpenAI CLIP's
+ * image and text towers, loop by loop, what the exported SavedModel must compute.
  */
 final class TestModelReference {
 
-    private static final int E = TestModelVariant.TEST.embeddingSize();
-
     private final TestModelWeights weights;
+    private final TestModelVariant variant;
+    private final Map<String, float[]> cache = new HashMap<>();
 
-    TestModelReference(TestModelWeights weights) {
+    TestModelReference(TestModelWeights weights, TestModelVariant variant) {
         this.weights = weights;
+        this.variant = variant;
     }
 
-    float[][] embedImages(float[] nhwc, int count, int height, int width) {
+    /** @param nhwc {@code count} normalised images of the variant's side, NHWC */
+    float[][] embedImages(float[] nhwc, int count) {
+        int s = variant.imageSize();
+        int p = variant.image().patchSize();
+        int g = s / p;
+        TransformerSpec t = variant.image().transformer();
+        int d = t.width();
+        int tokens = g * g + 1;
+        float[] kernel = w(WeightNames.PATCH_KERNEL, p, p, 3, d);
+        float[] classToken = w(WeightNames.CLASS_TOKEN, d);
+        float[] positions = w(WeightNames.IMAGE_POSITIONS, tokens, d);
         float[][] out = new float[count][];
         for (int n = 0; n < count; n++) {
-            double[] x = new double[height * width * 3];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = nhwc[n * x.length + i];
+            double[][] x = new double[tokens][d];
+            for (int o = 0; o < d; o++) {
+                x[0][o] = classToken[o] + positions[o];
             }
-            int h = height;
-            int w = width;
-            for (int l = 0; l < TestModelVariant.TEST.layers().size(); l++) {
-                int s = TestModelVariant.TEST.layers().get(l).stride();
-                int outH = (h + s - 1) / s;
-                int outW = (w + s - 1) / s;
-                x = convSameReLU(x, h, w, outH, outW, l);
-                h = outH;
-                w = outW;
-            }
-            double[] pooled = new double[E];
-            for (int p = 0; p < h * w; p++) {
-                for (int c = 0; c < E; c++) {
-                    pooled[c] += x[p * E + c];
+            for (int gy = 0; gy < g; gy++) {
+                for (int gx = 0; gx < g; gx++) {
+                    double[] row = x[1 + gy * g + gx];
+                    for (int ky = 0; ky < p; ky++) {
+                        for (int kx = 0; kx < p; kx++) {
+                            for (int c = 0; c < 3; c++) {
+                                double v = nhwc[((n * s + gy * p + ky) * s + gx * p + kx) * 3 + c];
+                                int k = ((ky * p + kx) * 3 + c) * d;
+                                for (int o = 0; o < d; o++) {
+                                    row[o] += v * kernel[k + o];
+                                }
+                            }
+                        }
+                    }
+                    for (int o = 0; o < d; o++) {
+                        row[o] += positions[(1 + gy * g + gx) * d + o];
+                    }
                 }
             }
-            for (int c = 0; c < E; c++) {
-                pooled[c] /= h * w;
+            for (int i = 0; i < tokens; i++) {
+                x[i] = layerNorm(x[i], WeightNames.PRE_NORM, t);
             }
-            out[n] = l2Normalize(project(pooled, weights.imageProjection()));
+            blocks(WeightNames.IMAGE, t, x, false);
+            double[] pooled = layerNorm(x[0], WeightNames.IMAGE_FINAL_NORM, t);
+            out[n] = l2Normalize(dense(pooled, WeightNames.IMAGE_HEAD_KERNEL, null, d, variant.embeddingSize()));
         }
         return out;
     }
 
+    /** @param ids rows of the variant's token length */
     float[][] embedTokenIds(int[][] ids) {
-        float[] table = weights.tokenEmbeddings();
+        TransformerSpec t = variant.text().transformer();
+        int d = t.width();
+        int length = variant.maxLength();
+        float[] table = w(WeightNames.TOKEN_EMBEDDING, variant.text().vocabularySize(), d);
+        float[] positions = w(WeightNames.TEXT_POSITIONS, length, d);
         float[][] out = new float[ids.length][];
         for (int r = 0; r < ids.length; r++) {
-            double[] sum = new double[E];
-            int count = 0;
-            for (int id : ids[r]) {
-                if (id != Tokenizer.PAD_ID) {
-                    count++;
-                    for (int c = 0; c < E; c++) {
-                        sum[c] += table[id * E + c];
-                    }
+            double[][] x = new double[length][d];
+            int end = 0;
+            for (int i = 0; i < length; i++) {
+                for (int o = 0; o < d; o++) {
+                    x[i][o] = table[ids[r][i] * d + o] + positions[i * d + o];
+                }
+                if (ids[r][i] > ids[r][end]) {
+                    end = i; // the first largest id: CLIP's end-of-text token
                 }
             }
-            for (int c = 0; c < E; c++) {
-                sum[c] /= Math.max(count, 1);
-            }
-            out[r] = l2Normalize(project(sum, weights.textProjection()));
+            blocks(WeightNames.TEXT, t, x, true);
+            double[] pooled = layerNorm(x[end], WeightNames.TEXT_FINAL_NORM, t);
+            out[r] = l2Normalize(dense(pooled, WeightNames.TEXT_HEAD_KERNEL, null, d, variant.embeddingSize()));
         }
         return out;
     }
 
-    // TensorFlow "SAME" for stride 2: out = ceil(in / 2); the padding total is split with the extra row/column
-    // at the end (bottom/right).
-    private double[] convSameReLU(double[] in, int h, int w, int outH, int outW, int layer) {
-        int ci = TestModelVariant.TEST.inChannels(layer);
-        int co = TestModelVariant.TEST.layers().get(layer).out();
-        int k = TestModelVariant.TEST.layers().get(layer).kernel();
-        int s = TestModelVariant.TEST.layers().get(layer).stride();
-        float[] kernel = weights.convKernel(layer);
-        float[] bias = weights.convBias(layer);
-        int padTop = Math.max((outH - 1) * s + k - h, 0) / 2;
-        int padLeft = Math.max((outW - 1) * s + k - w, 0) / 2;
-        double[] out = new double[outH * outW * co];
-        for (int oy = 0; oy < outH; oy++) {
-            for (int ox = 0; ox < outW; ox++) {
-                for (int o = 0; o < co; o++) {
-                    double acc = bias[o];
-                    for (int ky = 0; ky < k; ky++) {
-                        int y = oy * s + ky - padTop;
-                        if (y < 0 || y >= h) {
-                            continue;
+    private void blocks(String tower, TransformerSpec t, double[][] x, boolean causal) {
+        int d = t.width();
+        int heads = t.heads();
+        int hw = t.headWidth();
+        for (int layer = 0; layer < t.layers(); layer++) {
+            String norm1 = WeightNames.block(tower, layer, WeightNames.NORM1);
+            double[][] qkv = new double[x.length][];
+            for (int i = 0; i < x.length; i++) {
+                qkv[i] = dense(layerNorm(x[i], norm1, t), WeightNames.block(tower, layer, WeightNames.QKV_KERNEL),
+                        WeightNames.block(tower, layer, WeightNames.QKV_BIAS), d, 3 * d);
+            }
+            for (int i = 0; i < x.length; i++) {
+                double[] mixed = new double[d];
+                for (int h = 0; h < heads; h++) {
+                    int visible = causal ? i + 1 : x.length;
+                    double[] logits = new double[visible];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < visible; j++) {
+                        for (int c = 0; c < hw; c++) {
+                            logits[j] += qkv[i][h * hw + c] * qkv[j][d + h * hw + c];
                         }
-                        for (int kx = 0; kx < k; kx++) {
-                            int x = ox * s + kx - padLeft;
-                            if (x < 0 || x >= w) {
-                                continue;
-                            }
-                            for (int i = 0; i < ci; i++) {
-                                acc += in[(y * w + x) * ci + i] * kernel[((ky * k + kx) * ci + i) * co + o];
-                            }
+                        logits[j] /= Math.sqrt(hw);
+                        max = Math.max(max, logits[j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < visible; j++) {
+                        logits[j] = Math.exp(logits[j] - max);
+                        sum += logits[j];
+                    }
+                    for (int j = 0; j < visible; j++) {
+                        for (int c = 0; c < hw; c++) {
+                            mixed[h * hw + c] += logits[j] / sum * qkv[j][2 * d + h * hw + c];
                         }
                     }
-                    out[(oy * outW + ox) * co + o] = Math.max(acc, 0);
+                }
+                double[] attended = dense(mixed, WeightNames.block(tower, layer, WeightNames.ATTENTION_OUT_KERNEL),
+                        WeightNames.block(tower, layer, WeightNames.ATTENTION_OUT_BIAS), d, d);
+                for (int o = 0; o < d; o++) {
+                    x[i][o] += attended[o];
                 }
             }
+            String norm2 = WeightNames.block(tower, layer, WeightNames.NORM2);
+            for (int i = 0; i < x.length; i++) {
+                double[] h = dense(layerNorm(x[i], norm2, t), WeightNames.block(tower, layer,
+                        WeightNames.MLP_IN_KERNEL), WeightNames.block(tower, layer, WeightNames.MLP_IN_BIAS), d,
+                        t.mlpWidth());
+                for (int c = 0; c < h.length; c++) {
+                    h[c] = h[c] / (1 + Math.exp(-1.702 * h[c])); // quick_gelu: x · sigmoid(1.702 x)
+                }
+                double[] y = dense(h, WeightNames.block(tower, layer, WeightNames.MLP_OUT_KERNEL),
+                        WeightNames.block(tower, layer, WeightNames.MLP_OUT_BIAS), t.mlpWidth(), d);
+                for (int o = 0; o < d; o++) {
+                    x[i][o] += y[o];
+                }
+            }
+        }
+    }
+
+    private double[] layerNorm(double[] v, String name, TransformerSpec t) {
+        int d = v.length;
+        float[] scale = w(name + WeightNames.SCALE, d);
+        float[] shift = w(name + WeightNames.SHIFT, d);
+        double mean = 0;
+        for (double x : v) {
+            mean += x / d;
+        }
+        double variance = 0;
+        for (double x : v) {
+            variance += (x - mean) * (x - mean) / d;
+        }
+        double[] out = new double[d];
+        for (int i = 0; i < d; i++) {
+            out[i] = (v[i] - mean) / Math.sqrt(variance + t.layerNormEpsilon()) * scale[i] + shift[i];
         }
         return out;
     }
 
-    private static double[] project(double[] v, float[] matrix) {
-        double[] y = new double[E];
-        for (int i = 0; i < E; i++) {
-            for (int j = 0; j < E; j++) {
-                y[j] += v[i] * matrix[i * E + j];
+    private double[] dense(double[] v, String kernel, String bias, int in, int out) {
+        float[] k = w(kernel, in, out);
+        float[] b = bias == null ? new float[out] : w(bias, out);
+        double[] y = new double[out];
+        for (int o = 0; o < out; o++) {
+            y[o] = b[o];
+        }
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                y[o] += v[i] * k[i * out + o];
             }
         }
         return y;
+    }
+
+    private float[] w(String name, long... shape) {
+        return cache.computeIfAbsent(name, n -> weights.read(n, shape));
     }
 
     private static float[] l2Normalize(double[] y) {
@@ -124,10 +195,9 @@ final class TestModelReference {
         for (double v : y) {
             squares += v * v;
         }
-        double inverse = 1 / Math.sqrt(Math.max(squares, 1e-12));
-        float[] out = new float[E];
-        for (int i = 0; i < E; i++) {
-            out[i] = (float) (y[i] * inverse);
+        float[] out = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            out[i] = (float) (y[i] / Math.sqrt(squares));
         }
         return out;
     }

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.hiertag.image.Normalization;
+import io.hiertag.image.Resize;
 import io.hiertag.model.ModelContract;
-import io.hiertag.testmodel.TestModelExporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,9 @@ class WordPieceTokenizerTest {
     @Test
     void loadsTheVocabularyFileTheContractNames(@TempDir Path dir) throws IOException {
         Files.write(dir.resolve("vocab.txt"), VOCABULARY);
-        ModelContract contract = TestModelExporter.contract();
+        ModelContract contract = new ModelContract(ModelContract.VERSION, "lit", 64,
+                ModelContract.ImageSpec.standard(224, Resize.TF_BILINEAR, false, new Normalization.Range(-1, 1)),
+                ModelContract.TextSpec.standard(ModelContract.TokenizerType.WORDPIECE, "vocab.txt", 16, true));
         Tokenizer tokenizer = contract.tokenizer(dir);
         assertEquals(16, tokenizer.maxLength());
         assertArrayEquals(new int[] {2, 7, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, tokenizer.encode("The café!"));
