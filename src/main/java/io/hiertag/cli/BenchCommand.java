@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         + "table and writes it with a JSON report into --out.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A short run (under 3 minutes on 2 cores) instead of the full one.")
+    @Option(names = "--quick", description = "A short run (fewer images, shorter windows) instead of the full one.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: ${DEFAULT-VALUE}).")
