@@ -120,6 +120,10 @@ public final class BenchRunner {
                 .set(HiertagConfig.TOPIC_PREFIX, "bench-" + phase + ".")
                 .set(HiertagConfig.TOPIC_PARTITIONS, "1")
                 .set(HiertagConfig.BATCH_SIZE, Integer.toString(options.batchSize()))
+                // A batch of 32 through ViT-B/16 and its flips takes about 15 s on 2 cores, so a poll's worth of
+                // batches outlasts the 60 s default, which the start-up check refuses; 15 min is the broker's own
+                // ceiling (transaction.max.timeout.ms).
+                .set("kafka.producer.transaction.timeout.ms", "900000")
                 .build();
     }
 
