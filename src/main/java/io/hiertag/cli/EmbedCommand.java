@@ -52,7 +52,7 @@ final class EmbedCommand implements Callable<Integer> {
         try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model, config.device())) {
             EmbeddingDump dump = new EmbeddingDump(encoder);
             EmbeddingDump.Result r = texts != null ? dump.texts(texts, out)
-                    : dump.images(TaggingEngine.imageDecoder(config), files, out);
+                    : dump.images(TaggingEngine.imageDecoder(config, encoder.contract().image()), files, out);
             r.refused().forEach(line -> System.err.println("hiertag: not read: " + line));
             String kind = texts != null ? "texts" : "images";
             System.out.println(r.rows() + " " + kind + " embedded (" + encoder.embeddingSize() + " values each) to "
