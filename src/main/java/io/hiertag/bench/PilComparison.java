@@ -20,12 +20,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -36,23 +34,29 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * (i) Decode plus preprocessing per image on one thread, hiertag beside the reference OpenAI CLIP uses (PIL and
  * torchvision, from Debian's python3-pil and python3-torchvision) on the same files in the same run: the bench
  * photos at 500×375, and the same photos scaled to 12 megapixels (4000×3000, JPEG quality 90). Both sides do
- * CLIP's work: decode to RGB, bicubic resize of the short side to 224, centre crop, normalise. Each figure is the
- * median over repeats per file, averaged over the files; both sides run the same number of repeats per file,
- * PIL on each file just before hiertag, in one Python process that answers requests, so that both sides of each
- * file see the same load from other processes.
+ * CLIP's work: decode to RGB, bicubic resize of the short side to 224, centre crop, normalise. PIL runs in one
+ * Python process that answers requests, so that the two sides can take turns: per file, {@value #ROUNDS} rounds of
+ * PIL then hiertag, the same repeats each, so that both see the same load from other processes. Each side's figure
+ * for a file is the median of its round medians; the figures are averaged over the files.
  *
  * <p>Both are timed in their steady state, the state a long-running tagger is in: hiertag after as many untimed
- * rounds over every file of the size as there are timed ones (the JIT compiles the resampler's loops only after
- * thousands of rows, and a 12 MP photo's first decodes also pay for touching fresh heap), PIL after one untimed
- * round per file (its work is compiled C; what warms is the caches).
+ * rounds over every file of the size as there are timed ones, and for at least {@link #WARM_UP} (the JIT
+ * compiles the resampler's loops only after thousands of rows, the Java side of decoding only after thousands of
+ * images, and a 12 MP photo's first decodes also pay for touching fresh heap); and in every round each side first
+ * decodes the file once untimed, since the other side has just had the caches.
  *
  * <p>A third row times the 12 MP photos with {@code image.fast-decode} (libjpeg's DCT-domain reduction, here to
- * 1000×750) against the same PIL figure, and reports how far its crops are from the exact ones, in 8-bit levels.
+ * 1000×750) against PIL, timed again beside it, and reports how far its crops are from the exact ones, in 8-bit
+ * levels.
  */
 final class PilComparison {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final int SIZE = 224;
+    /** hiertag's least warm-up per size: its time per image still falls after a hundred small photos. */
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Rounds per file in which PIL and hiertag take turns. */
+    private static final int ROUNDS = 4;
     private static final Normalization CLIP = new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
             List.of(0.26862954, 0.26130258, 0.27577711));
 
@@ -84,12 +88,10 @@ final class PilComparison {
         }
         ImageDecoder fast = decoder.forModel(JpegDecoding.PIL, 2 * SIZE);
         try (Reference pil = Reference.start(work)) {
-            Map<Path, double[]> pilTimes = new HashMap<>();
-            Function<Path, double[]> pilTime = file -> pilTimes.computeIfAbsent(file, f -> pil.time(f, repeats));
             return new Result(pil.versions(), List.of(
-                    size("500×375 bench photos", small, decoder, preprocessor, repeats, pilTime),
-                    size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pilTime),
-                    size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pilTime)),
+                    size("500×375 bench photos", small, decoder, preprocessor, repeats, pil),
+                    size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pil),
+                    size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pil)),
                     difference(large, decoder, fast));
         }
     }
@@ -115,44 +117,59 @@ final class PilComparison {
         return new Difference((int) Math.round(max), sum / count);
     }
 
-    /** @param pil PIL's decode and total milliseconds for a file (NaN when PIL is missing), timed when asked */
+    /**
+     * Per file, {@link #ROUNDS} rounds of PIL then hiertag, each side's figure the median of its round medians: the
+     * load of other processes changes from second to second, and alternating gives both sides the same share of it.
+     */
     private static Size size(String name, List<Path> files, ImageDecoder decoder, ImagePreprocessor preprocessor,
-            int repeats, Function<Path, double[]> pil) throws IOException, InvalidImageException {
+            int repeats, Reference pil) throws IOException, InvalidImageException {
         // Into one reused buffer, as the first pass writes each image into its row of the model's input.
         float[] pixels = new float[preprocessor.floatsPerImage()];
         List<byte[]> photos = new ArrayList<>();
         for (Path file : files) {
             photos.add(Files.readAllBytes(file));
         }
-        for (int r = 0; r < repeats; r++) {
+        long warmUntil = System.nanoTime() + WARM_UP.toNanos();
+        for (int r = 0; r < repeats || System.nanoTime() < warmUntil; r++) {
             for (byte[] bytes : photos) {
                 preprocessor.preprocessInto(decoder.decode(bytes), pixels, 0);
             }
         }
-        double decode = 0;
-        double total = 0;
-        double pilDecode = 0;
-        double pilTotal = 0;
+        int perRound = Math.max(1, repeats / ROUNDS);
+        double[] sums = new double[4]; // hiertag decode, hiertag total, PIL decode, PIL total
         for (int i = 0; i < files.size(); i++) {
-            double[] reference = pil.apply(files.get(i)); // just before ours, so that both see the same load
-            pilDecode += reference[0] / files.size();
-            pilTotal += reference[1] / files.size();
-            byte[] bytes = photos.get(i);
-            double[] d = new double[repeats];
-            double[] t = new double[repeats];
-            for (int r = 0; r < repeats; r++) {
-                long t0 = System.nanoTime();
-                BufferedImage image = decoder.decode(bytes);
-                long t1 = System.nanoTime();
-                preprocessor.preprocessInto(image, pixels, 0);
-                long t2 = System.nanoTime();
-                d[r] = (t1 - t0) / 1e6;
-                t[r] = (t2 - t0) / 1e6;
+            double[][] rounds = new double[4][ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                double[] reference = pil.time(files.get(i), perRound);
+                double[] ours = time(photos.get(i), decoder, preprocessor, pixels, perRound);
+                rounds[0][round] = ours[0];
+                rounds[1][round] = ours[1];
+                rounds[2][round] = reference[0];
+                rounds[3][round] = reference[1];
             }
-            decode += Percentiles.of(d).p50() / files.size();
-            total += Percentiles.of(t).p50() / files.size();
+            for (int k = 0; k < 4; k++) {
+                sums[k] += Percentiles.of(rounds[k]).p50() / files.size();
+            }
         }
-        return new Size(name, decode, total, pilDecode, pilTotal, total / pilTotal);
+        return new Size(name, sums[0], sums[1], sums[2], sums[3], sums[1] / sums[3]);
+    }
+
+    /** Like PIL's side: one untimed decode first (the other process has just had the caches), then the medians. */
+    private static double[] time(byte[] bytes, ImageDecoder decoder, ImagePreprocessor preprocessor, float[] pixels,
+            int repeats) throws InvalidImageException {
+        preprocessor.preprocessInto(decoder.decode(bytes), pixels, 0);
+        double[] decode = new double[repeats];
+        double[] total = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            BufferedImage image = decoder.decode(bytes);
+            long t1 = System.nanoTime();
+            preprocessor.preprocessInto(image, pixels, 0);
+            long t2 = System.nanoTime();
+            decode[r] = (t1 - t0) / 1e6;
+            total[r] = (t2 - t0) / 1e6;
+        }
+        return new double[] {Percentiles.of(decode).p50(), Percentiles.of(total).p50()};
     }
 
     /**

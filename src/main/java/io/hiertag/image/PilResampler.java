@@ -28,7 +28,10 @@ final class PilResampler {
 
     /** Source rows per horizontal block: long vector loops, few blocks, a ring that fits the L2 cache. */
     private static final int LANES = 128;
-    /** Taps summed per vector loop: fewer loops, and fewer loads and stores of the accumulators. */
+    /**
+     * Taps summed per vector loop: fewer loops, and fewer loads and stores of the accumulators; at 8 the JIT no
+     * longer vectorises the loop.
+     */
     private static final int UNROLL = 4;
     private static final int HALF = 1 << (PilTaps.PRECISION_BITS - 1);
 
@@ -39,23 +42,24 @@ final class PilResampler {
      * @param source the image's 8-bit samples
      * @param columns the horizontal taps of the kept columns
      * @param rows the vertical taps of the kept rows
+     * @param scratch the calling thread's buffers
      * @param sink gets the kept rows in order
      */
-    static void resample(PackedRgb source, PilTaps columns, PilTaps rows, RowSink sink) {
+    static void resample(PackedRgb source, PilTaps columns, PilTaps rows, Scratch scratch, RowSink sink) {
         int height = rows.first().length;
         int rowLength = columns.first().length * 3;
         // Intermediate rows still to be read. While a block is written, the next output row has not been emitted,
         // so it ends past the block's start and begins at most maxCount − 1 rows before it: the block and those.
-        int[][] ring = new int[rows.maxCount() - 1 + LANES][rowLength];
-        Horizontal horizontal = new Horizontal(source, columns);
-        int[] acc = new int[rowLength];
+        int[][] ring = scratch.ring(rows.maxCount() - 1 + LANES, rowLength);
+        Horizontal horizontal = new Horizontal(source, columns, scratch);
+        int[] acc = scratch.rowSums(rowLength);
         int next = 0; // the next output row
         for (int block = rows.start(); block < rows.end(); block += LANES) {
             int blockEnd = Math.min(block + LANES, rows.end());
             horizontal.pass(block, blockEnd, ring);
             for (; next < height && rows.first()[next] + rows.count()[next] <= blockEnd; next++) {
                 int first = rows.first()[next];
-                weightedSum(rows, next, acc, t -> ring[(first + t) % ring.length]);
+                weightedSum(rows, next, acc, scratch.halves(rowLength), t -> ring[(first + t) % ring.length]);
                 for (int j = 0; j < rowLength; j++) {
                     acc[j] = clip8(acc[j]);
                 }
@@ -64,38 +68,86 @@ final class PilResampler {
         }
     }
 
+    /**
+     * One thread's buffers, kept from image to image: fresh ones would be fresh memory each time, and writing the
+     * intermediate rows into memory that is not in the cache costs more than computing them. They grow to the
+     * largest image and crop seen; a ring longer than needed serves as well, since rows are found modulo its length.
+     */
+    static final class Scratch {
+        private int[][] ring = new int[0][];
+        private int[][] columns = new int[0][];
+        private int[] rowSums = new int[0];
+        private int[] halves = new int[0];
+        private final int[] columnSums = new int[3 * LANES];
+        private final int[][] blockRows = new int[LANES][];
+
+        /** @return at least {@code rows} rows, each of exactly {@code length} values */
+        int[][] ring(int rows, int length) {
+            if (ring.length < rows || ring[0].length != length) {
+                ring = new int[Math.max(rows, ring.length)][length];
+            }
+            return ring;
+        }
+
+        /** @return at least {@code count} arrays of {@code 3 · LANES} values */
+        int[][] columns(int count) {
+            if (columns.length < count) {
+                columns = new int[count][3 * LANES];
+            }
+            return columns;
+        }
+
+        /** @return at least {@code length} halves, where every sum starts */
+        int[] halves(int length) {
+            if (halves.length < length) {
+                halves = new int[Math.max(length, 3 * LANES)];
+                Arrays.fill(halves, HALF);
+            }
+            return halves;
+        }
+
+        /** @return exactly {@code length} values */
+        int[] rowSums(int length) {
+            if (rowSums.length != length) {
+                rowSums = new int[length];
+            }
+            return rowSums;
+        }
+    }
+
     /** The source vectors of one output's taps, by tap. */
     private interface Vectors {
         int[] tap(int t);
     }
 
-    /** {@code acc = half + Σ weight(t) · vector(t)} over output {@code o}'s taps. */
-    private static void weightedSum(PilTaps taps, int o, int[] acc, Vectors vectors) {
-        Arrays.fill(acc, HALF);
+    /**
+     * {@code acc = half + Σ weight(t) · vector(t)} over output {@code o}'s taps, {@value #UNROLL} a pass. The first
+     * pass adds to halves rather than to sums cleared beforehand, and the last pass's taps past the count weigh 0
+     * (their vectors are whatever the ring holds there): one loop for every count, and no pass that sums fewer taps.
+     */
+    private static void weightedSum(PilTaps taps, int o, int[] acc, int[] halves, Vectors vectors) {
         int[] weights = taps.weights();
         int base = o * taps.stride();
         int count = taps.count()[o];
-        int t = 0;
-        for (; t + UNROLL <= count; t += UNROLL) {
+        int[] from = halves;
+        for (int t = 0; t < count; t += UNROLL) {
             int w0 = weights[base + t];
-            int w1 = weights[base + t + 1];
-            int w2 = weights[base + t + 2];
-            int w3 = weights[base + t + 3];
+            int w1 = weight(weights, base, count, t + 1);
+            int w2 = weight(weights, base, count, t + 2);
+            int w3 = weight(weights, base, count, t + 3);
             int[] v0 = vectors.tap(t);
             int[] v1 = vectors.tap(t + 1);
             int[] v2 = vectors.tap(t + 2);
             int[] v3 = vectors.tap(t + 3);
             for (int i = 0; i < acc.length; i++) {
-                acc[i] += w0 * v0[i] + w1 * v1[i] + w2 * v2[i] + w3 * v3[i];
+                acc[i] = from[i] + w0 * v0[i] + w1 * v1[i] + w2 * v2[i] + w3 * v3[i];
             }
+            from = acc;
         }
-        for (; t < count; t++) {
-            int w = weights[base + t];
-            int[] v = vectors.tap(t);
-            for (int i = 0; i < acc.length; i++) {
-                acc[i] += w * v[i];
-            }
-        }
+    }
+
+    private static int weight(int[] weights, int base, int count, int t) {
+        return t < count ? weights[base + t] : 0;
     }
 
     /** Pillow's {@code clip8}: the fixed-point sum's integer part, saturated to 0..255. */
@@ -110,17 +162,26 @@ final class PilResampler {
         private final PilTaps columns;
         /** Source column x of the block at {@code x % length}: its rows' red values, then green, then blue. */
         private final int[][] transposed;
-        private final int[] acc = new int[3 * LANES];
+        private final int[] acc;
+        private final int[] halves;
+        /** The ring's rows of the current block, in order. */
+        private final int[][] blockRows;
 
-        Horizontal(PackedRgb source, PilTaps columns) {
+        Horizontal(PackedRgb source, PilTaps columns, Scratch scratch) {
             this.source = source;
             this.columns = columns;
-            this.transposed = new int[columns.maxCount()][3 * LANES]; // one output's columns
+            this.transposed = scratch.columns(columns.maxCount()); // at least one output's columns
+            this.acc = scratch.columnSums;
+            this.halves = scratch.halves(acc.length);
+            this.blockRows = scratch.blockRows;
         }
 
         /** Writes the kept columns of source rows {@code [from, to)} into the ring, row y at {@code y % ring}. */
         void pass(int from, int to, int[][] ring) {
             int rowsInBlock = to - from;
+            for (int j = 0; j < rowsInBlock; j++) {
+                blockRows[j] = ring[(from + j) % ring.length];
+            }
             int loaded = columns.start(); // columns [first of the current output, loaded) are in `transposed`
             for (int o = 0; o < columns.first().length; o++) {
                 int first = columns.first()[o];
@@ -128,9 +189,9 @@ final class PilResampler {
                 for (loaded = Math.max(loaded, first); loaded < first + columns.count()[o]; loaded++) {
                     load(loaded, from, rowsInBlock);
                 }
-                weightedSum(columns, o, acc, t -> transposed[(first + t) % transposed.length]);
+                weightedSum(columns, o, acc, halves, t -> transposed[(first + t) % transposed.length]);
                 for (int j = 0; j < rowsInBlock; j++) {
-                    int[] row = ring[(from + j) % ring.length];
+                    int[] row = blockRows[j];
                     row[o * 3] = clip8(acc[j]);
                     row[o * 3 + 1] = clip8(acc[LANES + j]);
                     row[o * 3 + 2] = clip8(acc[2 * LANES + j]);

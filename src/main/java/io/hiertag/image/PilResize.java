@@ -21,6 +21,8 @@ final class PilResize implements Preprocessing {
     private final boolean centerCrop;
     /** The normalised float of each 8-bit value, per channel. */
     private final float[][] normalised;
+    /** Each thread's resampling buffers: a few hundred kilobytes a thread, sized by the largest image it has seen. */
+    private final ThreadLocal<PilResampler.Scratch> scratch = ThreadLocal.withInitial(PilResampler.Scratch::new);
 
     PilResize(PilFilter filter, int size, boolean centerCrop, Normalization normalization) {
         this.filter = filter;
@@ -37,7 +39,7 @@ final class PilResize implements Preprocessing {
         float[] red = normalised[0];
         float[] green = normalised[1];
         float[] blue = normalised[2];
-        PilResampler.resample(PackedRgb.raw(image), columns, rows, (y, rgb) -> {
+        PilResampler.resample(PackedRgb.raw(image), columns, rows, scratch.get(), (y, rgb) -> {
             int out = offset + y * rgb.length;
             for (int j = 0; j < rgb.length; j += 3) {
                 dst[out + j] = red[rgb[j]];

@@ -13,8 +13,14 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ImagePreprocessorTest {
@@ -230,6 +236,48 @@ class ImagePreprocessorTest {
                     assertEquals(127.5, v, 127.5, resize + " " + wh[0] + "x" + wh[1]);
                 }
             }
+        }
+    }
+
+    /**
+     * The PIL resampler keeps each thread's buffers from image to image: threads sharing one preprocessor over
+     * images of many sizes, in turn and at once, get what each image gives on its own.
+     */
+    @Test
+    void threadsSharingAPreprocessorGetWhatEachImageGivesAlone() throws Exception {
+        ImagePreprocessor shared = preprocessor(48, Resize.PIL_BICUBIC, true, IDENTITY);
+        SplittableRandom random = new SplittableRandom(21);
+        List<BufferedImage> images = new ArrayList<>();
+        List<float[]> alone = new ArrayList<>();
+        for (int[] wh : List.of(new int[] {640, 480}, new int[] {49, 300}, new int[] {48, 48}, new int[] {1000, 90},
+                new int[] {97, 31})) {
+            BufferedImage image = new BufferedImage(wh[0], wh[1], BufferedImage.TYPE_3BYTE_BGR);
+            for (int y = 0; y < wh[1]; y++) {
+                for (int x = 0; x < wh[0]; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            images.add(image);
+            alone.add(preprocessor(48, Resize.PIL_BICUBIC, true, IDENTITY).preprocess(image));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int start = t;
+                runs.add(threads.submit(() -> {
+                    for (int k = 0; k < 40; k++) {
+                        int i = (start + k) % images.size();
+                        assertArrayEquals(alone.get(i), shared.preprocess(images.get(i)), "image " + i + ", turn " + k);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
         }
     }
 

@@ -16,6 +16,8 @@ class PilResamplerTest {
     private static final int WIDTH = 97;
     private static final int HEIGHT = 301; // more rows than one horizontal block, so the ring buffers wrap
     private static final int CROP = 16;
+    /** One thread's buffers over every size: a reused ring larger than a resize needs must serve as well. */
+    private static final PilResampler.Scratch SCRATCH = new PilResampler.Scratch();
 
     @Test
     void theCropOfTheWholeEqualsTheCropComputedAlone() {
@@ -53,7 +55,7 @@ class PilResamplerTest {
             PilTaps columns = randomTaps(random, WIDTH, 1 + random.nextInt(40), sliding);
             PilTaps rows = randomTaps(random, HEIGHT, 1 + random.nextInt(60), sliding);
             int[] out = new int[columns.first().length * rows.first().length * 3];
-            PilResampler.resample(source, columns, rows,
+            PilResampler.resample(source, columns, rows, SCRATCH,
                     (y, rgb) -> System.arraycopy(rgb, 0, out, y * rgb.length, rgb.length));
             assertArrayEquals(plainSums(source, columns, rows), out, "trial " + trial);
         }
@@ -123,7 +125,7 @@ class PilResamplerTest {
     private static int[] resample(PackedRgb source, PilFilter filter, int[] size, int[] at, int columns, int rows) {
         int[] out = new int[columns * rows * 3];
         PilResampler.resample(source, PilTaps.of(filter, WIDTH, size[0], at[0], columns),
-                PilTaps.of(filter, HEIGHT, size[1], at[1], rows),
+                PilTaps.of(filter, HEIGHT, size[1], at[1], rows), SCRATCH,
                 (y, rgb) -> System.arraycopy(rgb, 0, out, y * rgb.length, rgb.length));
         return out;
     }
