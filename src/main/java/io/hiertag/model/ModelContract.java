@@ -55,10 +55,12 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
     /** The SavedModel's graph file inside the model folder. */
     public static final String SAVED_MODEL_FILE = "saved_model.pb";
 
-    /** Every field is required but this one, absent from contracts written before it existed. */
+    /** Every field is required but these, absent from contracts written before they existed. */
     private static final String DEFAULT_JPEG_DECODING = "image.jpegDecoding";
+    private static final String DEFAULT_TRIM_PADDING = "text.trimPadding";
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setInjectableValues(new InjectableValues.Std().addValue(DEFAULT_JPEG_DECODING, JpegDecoding.PIL))
+            .setInjectableValues(new InjectableValues.Std().addValue(DEFAULT_JPEG_DECODING, JpegDecoding.PIL)
+                    .addValue(DEFAULT_TRIM_PADDING, Boolean.FALSE))
             .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(SerializationFeature.INDENT_OUTPUT);
@@ -133,6 +135,9 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
      * @param vocabulary the tokenizer's vocabulary file, relative to the model folder
      * @param maxLength the token sequence length (padded or clipped)
      * @param lowerCase whether text is lower-cased (and, for WordPiece, stripped of accents) first
+     * @param trimPadding true: the signature takes any length up to {@code maxLength}, and the padding after a
+     *     text changes nothing of its embedding (CLIP's causal mask, BERT's padding mask), so each batch is cut
+     *     to its longest text; false when absent
      */
     public record TextSpec(
             String signature,
@@ -142,16 +147,17 @@ public record ModelContract(int contractVersion, String name, int embeddingSize,
             TokenizerType tokenizer,
             String vocabulary,
             int maxLength,
-            boolean lowerCase) {
+            boolean lowerCase,
+            @JacksonInject(value = DEFAULT_TRIM_PADDING, useInput = OptBoolean.TRUE) boolean trimPadding) {
 
         /**
          * The section hiertag's own SavedModels have: signature {@code embed_texts}, input {@code token_ids}, no
-         * mask, output {@code embeddings}.
+         * mask, output {@code embeddings}, any length.
          */
         public static TextSpec standard(TokenizerType tokenizer, String vocabulary, int maxLength,
                 boolean lowerCase) {
             return new TextSpec("embed_texts", "token_ids", null, "embeddings", tokenizer, vocabulary, maxLength,
-                    lowerCase);
+                    lowerCase, true);
         }
     }
 

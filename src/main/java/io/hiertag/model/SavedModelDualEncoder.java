@@ -24,9 +24,11 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,10 +202,13 @@ public final class SavedModelDualEncoder implements AutoCloseable {
     }
 
     /**
-     * Embeds token-id rows (all of one length, padded with {@link Tokenizer#PAD_ID}), in chunks of 256.
+     * Embeds token-id rows (all of one length, padded with {@link Tokenizer#PAD_ID}), in chunks of 256. When the
+     * contract says padding changes nothing ({@code text.trimPadding}), rows go in order of their length and each
+     * chunk is cut to its longest: prompts are a few tokens of CLIP's 77, and a text tower's time follows the
+     * tokens it is given.
      *
      * @param ids the rows
-     * @return one embedding per row
+     * @return one embedding per row, in the rows' order
      */
     public float[][] embedTokenIds(int[][] ids) {
         float[][] embeddings = new float[ids.length][];
@@ -217,18 +222,36 @@ public final class SavedModelDualEncoder implements AutoCloseable {
                         + length + " and " + row.length);
             }
         }
+        int[] used = new int[ids.length];
+        for (int r = 0; r < ids.length; r++) {
+            used[r] = contract.text().trimPadding() ? usedLength(ids[r]) : length;
+        }
+        int[] order = IntStream.range(0, ids.length).boxed().sorted(Comparator.comparingInt(r -> used[r]))
+                .mapToInt(Integer::intValue).toArray();
         for (int from = 0; from < ids.length; from += TEXT_CHUNK) {
             int rows = Math.min(TEXT_CHUNK, ids.length - from);
-            float[][] chunk = embedTokenChunk(ids, from, rows, length);
-            System.arraycopy(chunk, 0, embeddings, from, rows);
+            float[][] chunk = embedTokenChunk(ids, order, from, rows, used[order[from + rows - 1]]);
+            for (int r = 0; r < rows; r++) {
+                embeddings[order[from + r]] = chunk[r];
+            }
         }
         return embeddings;
     }
 
-    private float[][] embedTokenChunk(int[][] ids, int from, int rows, int length) {
+    /** @return the row's length without the padding after its last token (at least 1) */
+    private static int usedLength(int[] row) {
+        int end = row.length;
+        while (end > 1 && row[end - 1] == Tokenizer.PAD_ID) {
+            end--;
+        }
+        return end;
+    }
+
+    /** Embeds rows {@code order[from … from + rows − 1]}, each cut to its first {@code length} ids. */
+    private float[][] embedTokenChunk(int[][] ids, int[] order, int from, int rows, int length) {
         int[] flat = new int[rows * length];
         for (int r = 0; r < rows; r++) {
-            System.arraycopy(ids[from + r], 0, flat, r * length, length);
+            System.arraycopy(ids[order[from + r]], 0, flat, r * length, length);
         }
         ModelContract.TextSpec text = contract.text();
         Shape shape = new Shape(rows, length);

@@ -48,10 +48,10 @@ final class SignatureCheck {
         ModelContract.TextSpec text = contract.text();
         SignatureDef textSignature = signature(file, signatures, "text", text.signature());
         TensorInfo ids = input(file, textSignature, "text.input", text.input(), DataType.DT_INT32);
-        requireTokenShape(file, "text.input", text.input(), ids, text.maxLength());
+        requireTokenShape(file, "text.input", text, text.input(), ids);
         if (text.maskInput() != null) {
             TensorInfo mask = input(file, textSignature, "text.maskInput", text.maskInput(), DataType.DT_INT32);
-            requireTokenShape(file, "text.maskInput", text.maskInput(), mask, text.maxLength());
+            requireTokenShape(file, "text.maskInput", text, text.maskInput(), mask);
             requireNoOtherInputs(file, textSignature, "text", text.input(), text.maskInput());
         } else {
             requireNoOtherInputs(file, textSignature, "text", text.input());
@@ -60,7 +60,8 @@ final class SignatureCheck {
         requireEmbeddingSize(file, contract, imageEmbedding, textEmbedding);
     }
 
-    private static void requireTokenShape(Path file, String field, String name, TensorInfo info, int maxLength) {
+    private static void requireTokenShape(Path file, String field, ModelContract.TextSpec text, String name,
+            TensorInfo info) {
         TensorShapeProto shape = info.getTensorShape();
         if (shape.getUnknownRank()) {
             return;
@@ -70,9 +71,13 @@ final class SignatureCheck {
                     + ", expected [batch, maxLength]");
         }
         long length = shape.getDim(1).getSize();
-        if (length > 0 && length != maxLength) {
-            throw new ModelContractException(file, "text.maxLength", "is " + maxLength + " but '" + name
+        if (length > 0 && length != text.maxLength()) {
+            throw new ModelContractException(file, "text.maxLength", "is " + text.maxLength() + " but '" + name
                     + "' has shape " + shape(shape));
+        }
+        if (length > 0 && text.trimPadding()) {
+            throw new ModelContractException(file, "text.trimPadding", "is true but '" + name + "' has shape "
+                    + shape(shape) + ": the signature takes no other length");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.hiertag.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -139,6 +141,20 @@ class BrokenModelFolderTest {
         Path model = brokenModel("77-tokens",
                 saved -> withInput(saved, TEXTS, "token_ids", info -> info.setTensorShape(shape(-1, 77))));
         assertRefused(model, "text.maxLength", "is 16 but 'token_ids' has shape [-1, 77]");
+    }
+
+    /** A model that takes only its full length cannot be given batches cut to their longest text. */
+    @Test
+    void trimmingPaddingForASignatureOfOneLengthIsRefused() throws IOException {
+        Path model = brokenModel("16-tokens-only",
+                saved -> withInput(saved, TEXTS, "token_ids", info -> info.setTensorShape(shape(-1, 16))));
+        assertRefused(model, "text.trimPadding", "is true but 'token_ids' has shape [-1, 16]: the signature takes no "
+                + "other length");
+        editContract(model, json -> ((ObjectNode) json.get("text")).remove("trimPadding"));
+        try (SavedModelDualEncoder encoder = SavedModelDualEncoder.open(model)) {
+            assertFalse(encoder.contract().text().trimPadding());
+            assertEquals(2, encoder.embedTexts(List.of("a photo of a dog", "")).length);
+        }
     }
 
     @Test

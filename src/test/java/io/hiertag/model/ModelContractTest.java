@@ -1,6 +1,7 @@
 package io.hiertag.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,6 +111,19 @@ class ModelContractTest {
                 : json.replace(original, field));
         assertEquals(field == null, !Files.readString(file).contains("jpegDecoding"));
         assertEquals(expected, ModelContract.read(dir).image().jpegDecoding());
+    }
+
+    /** Folders imported before the field existed have fixed-length text signatures: they are not trimmed. */
+    @Test
+    void readsTrimPaddingAsFalseWhenAbsent() throws IOException {
+        FIXTURE.write(dir);
+        Path file = dir.resolve(ModelContract.FILE_NAME);
+        String json = Files.readString(file).replace("\" : ", "\": ");
+        String field = ",\n    \"trimPadding\": true";
+        assertTrue(json.contains(field), json);
+        assertTrue(ModelContract.read(dir).text().trimPadding());
+        Files.writeString(file, json.replace(field, ""));
+        assertFalse(ModelContract.read(dir).text().trimPadding());
     }
 
     @Test

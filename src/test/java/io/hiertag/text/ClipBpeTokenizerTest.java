@@ -233,7 +233,7 @@ class ClipBpeTokenizerTest {
         ModelContract.TextSpec text = base.text();
         return new ModelContract(base.contractVersion(), base.name(), base.embeddingSize(), base.image(),
                 new ModelContract.TextSpec(text.signature(), text.input(), null, text.output(),
-                        ModelContract.TokenizerType.CLIP_BPE, vocabulary, maxLength, true));
+                        ModelContract.TokenizerType.CLIP_BPE, vocabulary, maxLength, true, true));
     }
 
     // The reference's loop: merge the lowest-ranked pair everywhere, left to right, until no pair has a rank.

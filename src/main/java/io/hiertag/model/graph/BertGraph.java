@@ -15,14 +15,15 @@ final class BertGraph {
     }
 
     /**
-     * @param ids {@code [batch, contextLength]}, padded with 0
+     * @param ids {@code [batch, length]}, padded with 0, any length up to the context length: no token attends
+     *     to padding, so how much of it there is changes nothing
      * @return {@code [batch, outputSize]}, not normalised
      */
     static Operand<TFloat32> build(TransformerGraph g, BertSpec spec, Operand<TInt32> ids) {
         Ops tf = g.tf();
         TransformerSpec t = spec.transformer();
         int d = t.width();
-        int length = spec.contextLength();
+        Operand<TInt32> length = g.sequenceLength(ids);
         Operand<TFloat32> x = g.tokenEmbeddings(spec, ids);
         x = tf.math.add(x, g.weights().variable(WeightNames.SEGMENT_EMBEDDING, d));
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, d}));
@@ -30,7 +31,7 @@ final class BertGraph {
         // No token attends to a padding position: LiT masks where the id is 0.
         Operand<TFloat32> real = tf.dtypes.cast(tf.math.notEqual(ids, tf.constant(0)), TFloat32.class);
         Operand<TFloat32> bias = tf.reshape(tf.math.mul(tf.math.sub(tf.constant(1f), real), tf.constant(MASKED)),
-                tf.constant(new int[] {-1, 1, 1, length}));
+                g.shape(-1, 1, 1, length));
         flat = g.encoder(WeightNames.TEXT, t, flat, length, bias, true);
         Operand<TFloat32> cls = g.firstToken(flat, length, d);
         if (spec.embeddingSize() == 0) {

@@ -15,20 +15,23 @@ final class ClipTextGraph {
     }
 
     /**
-     * @param ids {@code [batch, contextLength]}
+     * @param ids {@code [batch, length]}, any length up to the context length: the causal mask keeps every
+     *     position blind to the ones after it, so padding after the end-of-text token changes nothing
      * @return {@code [batch, embeddingSize]}, not normalised
      */
     static Operand<TFloat32> build(TransformerGraph g, ClipTextSpec spec, Operand<TInt32> ids) {
         Ops tf = g.tf();
         TransformerSpec t = spec.transformer();
         int d = t.width();
-        int length = spec.contextLength();
+        Operand<TInt32> length = g.sequenceLength(ids);
         Operand<TFloat32> x = g.tokenEmbeddings(spec, ids);
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, d}));
-        flat = g.encoder(WeightNames.TEXT, t, flat, length, causalMask(tf, length), false);
+        Operand<TFloat32> mask = tf.slice(causalMask(tf, spec.contextLength()), tf.constant(new int[] {0, 0}),
+                g.shape(length, length));
+        flat = g.encoder(WeightNames.TEXT, t, flat, length, mask, false);
         // CLIP pools at the end-of-text token, the row's largest id; argmax takes its first occurrence.
         Operand<TInt32> end = tf.math.argMax(ids, tf.constant(1), TInt32.class);
-        Operand<TFloat32> rows = tf.reshape(flat, tf.constant(new int[] {-1, length, d}));
+        Operand<TFloat32> rows = tf.reshape(flat, g.shape(-1, length, d));
         Operand<TFloat32> pooled = tf.gather(rows, end, tf.constant(1), Gather.batchDims(1L));
         pooled = g.layerNorm(pooled, WeightNames.TEXT_FINAL_NORM, d, t.layerNormEpsilon());
         return g.dense(pooled, WeightNames.TEXT_HEAD_KERNEL, null, d, spec.embeddingSize());

@@ -23,7 +23,8 @@ import org.tensorflow.types.TInt32;
 /**
  * Writes a dual encoder as a SavedModel: an image tower and a text tower, their weights from a
  * {@link WeightSource}, the two signatures the contract names, both outputs L2-normalised. The batch dimension is
- * open; the image side and token length are fixed by the towers. Only standard TensorFlow ops are used, so the
+ * open, and so is the token length up to the text tower's context length (padding changes no text's embedding,
+ * so callers may cut a batch to its longest text); the image side is fixed by the tower. Only standard TensorFlow ops are used, so the
  * same folder runs on a CPU or a GPU.
  */
 public final class DualEncoderWriter {
@@ -53,7 +54,7 @@ public final class DualEncoderWriter {
             Operand<TFloat32> imageEmbeddings = l2Normalize(tf, VitGraph.build(g, image, images), "image_embeddings");
             ModelContract.TextSpec textSpec = contract.text();
             Placeholder<TInt32> ids = tf.withName(textSpec.input()).placeholder(TInt32.class,
-                    Placeholder.shape(Shape.of(-1, text.contextLength())));
+                    Placeholder.shape(Shape.of(-1, -1)));
             Operand<TFloat32> textEmbeddings = l2Normalize(tf, text instanceof BertSpec bert
                     ? BertGraph.build(g, bert, ids) : ClipTextGraph.build(g, (ClipTextSpec) text, ids),
                     "text_embeddings");

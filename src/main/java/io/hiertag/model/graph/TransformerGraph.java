@@ -1,5 +1,6 @@
 package io.hiertag.model.graph;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -12,7 +13,8 @@ import org.tensorflow.types.TInt32;
 /**
  * The parts every tower shares: dense layers, layer norms and transformer blocks. Token features travel as a
  * {@code [batch · length, width]} matrix, so every dense layer is one matrix product; only attention shapes them
- * as {@code [batch, heads, length, head width]}. The batch is the only dimension left open.
+ * as {@code [batch, heads, length, head width]}. The batch is left open, and so is a text tower's length, which a
+ * scalar operand carries.
  */
 final class TransformerGraph {
 
@@ -52,12 +54,13 @@ final class TransformerGraph {
     /**
      * The blocks of a tower on {@code [batch · length, width]} features.
      *
+     * @param length the tokens per sequence, a scalar
      * @param maskBias added to the attention logits, broadcastable to {@code [batch, heads, length, length]}; or
      *     null for none
      * @param postNorm BERT's blocks (norm after each residual sum) instead of pre-norm ones (norm before each
      *     branch)
      */
-    Operand<TFloat32> encoder(String tower, TransformerSpec spec, Operand<TFloat32> x, int length,
+    Operand<TFloat32> encoder(String tower, TransformerSpec spec, Operand<TFloat32> x, Operand<TInt32> length,
             Operand<TFloat32> maskBias, boolean postNorm) {
         for (int layer = 0; layer < spec.layers(); layer++) {
             String norm1 = WeightNames.block(tower, layer, WeightNames.NORM1);
@@ -78,7 +81,7 @@ final class TransformerGraph {
     }
 
     private Operand<TFloat32> attention(String tower, int layer, TransformerSpec spec, Operand<TFloat32> x,
-            int length, Operand<TFloat32> maskBias) {
+            Operand<TInt32> length, Operand<TFloat32> maskBias) {
         int d = spec.width();
         int heads = spec.heads();
         int headWidth = spec.headWidth();
@@ -86,7 +89,7 @@ final class TransformerGraph {
                 WeightNames.block(tower, layer, WeightNames.QKV_BIAS), d, 3 * d);
         // [batch·L, 3D] -> [batch, L, 3, H, Dh] -> [3, batch, H, L, Dh]
         Operand<TFloat32> split = tf.linalg.transpose(
-                tf.reshape(qkv, tf.constant(new int[] {-1, length, 3, heads, headWidth})),
+                tf.reshape(qkv, shape(-1, length, 3, heads, headWidth)),
                 tf.constant(new int[] {2, 0, 3, 1, 4}));
         List<Operand<TFloat32>> parts = List.copyOf(tf.unstack(split, 3L, Unstack.axis(0L)).output());
         // The query is scaled before the product, as PyTorch's and Flax's attention do.
@@ -112,17 +115,33 @@ final class TransformerGraph {
     /** {@code [batch, length, width]}: each id's row of the token table plus its position's row. */
     Operand<TFloat32> tokenEmbeddings(TextTowerSpec spec, Operand<TInt32> ids) {
         int d = spec.transformer().width();
-        int length = spec.contextLength();
         Operand<TFloat32> x = tf.gather(weights.variable(WeightNames.TOKEN_EMBEDDING, spec.vocabularySize(), d), ids,
                 tf.constant(0));
-        return tf.math.add(x, tf.reshape(weights.variable(WeightNames.TEXT_POSITIONS, length, d),
-                tf.constant(new int[] {1, length, d})));
+        Operand<TFloat32> positions = tf.slice(weights.variable(WeightNames.TEXT_POSITIONS, spec.contextLength(), d),
+                tf.constant(new int[] {0, 0}), shape(sequenceLength(ids), -1));
+        return tf.math.add(x, positions); // [length, width] broadcast over the batch
+    }
+
+    /** @return the tokens per row of {@code [batch, length]} ids, a scalar */
+    Operand<TInt32> sequenceLength(Operand<TInt32> ids) {
+        return tf.gather(tf.shape(ids), tf.constant(1), tf.constant(0));
     }
 
     /** The first token of each row of {@code [batch · length, width]} features, as {@code [batch, width]}. */
-    Operand<TFloat32> firstToken(Operand<TFloat32> x, int length, int width) {
-        Operand<TFloat32> rows = tf.reshape(x, tf.constant(new int[] {-1, length, width}));
+    Operand<TFloat32> firstToken(Operand<TFloat32> x, Operand<TInt32> length, int width) {
+        Operand<TFloat32> rows = tf.reshape(x, shape(-1, length, width));
         return tf.reshape(tf.slice(rows, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, width})),
                 tf.constant(new int[] {-1, width}));
+    }
+
+    /** A shape vector of ints and scalar operands. */
+    Operand<TInt32> shape(Object... dims) {
+        List<Operand<TInt32>> parts = new ArrayList<>();
+        for (Object dim : dims) {
+            @SuppressWarnings("unchecked")
+            Operand<TInt32> part = dim instanceof Integer n ? tf.constant(n) : (Operand<TInt32>) dim;
+            parts.add(part);
+        }
+        return tf.stack(parts);
     }
 }

@@ -42,9 +42,10 @@ final class VitGraph {
         if (spec.preNorm()) {
             flat = g.layerNorm(flat, WeightNames.PRE_NORM, d, t.layerNormEpsilon());
         }
-        flat = g.encoder(WeightNames.IMAGE, t, flat, tokens, null, false);
+        Operand<TInt32> length = tf.constant(tokens);
+        flat = g.encoder(WeightNames.IMAGE, t, flat, length, null, false);
         // Per-token, so normalising the class token alone equals vit_jax's norm over all tokens, then token 0.
-        Operand<TFloat32> pooled = g.layerNorm(g.firstToken(flat, tokens, d), WeightNames.IMAGE_FINAL_NORM, d,
+        Operand<TFloat32> pooled = g.layerNorm(g.firstToken(flat, length, d), WeightNames.IMAGE_FINAL_NORM, d,
                 t.layerNormEpsilon());
         if (spec.embeddingSize() == 0) {
             return pooled;
