@@ -20,24 +20,27 @@ import java.util.List;
  * @param stageRepeats inputs per stage for (h)
  * @param rescoreCalls rescoring calls timed for (d)
  * @param pilRepeats repeats per photo of (i), hiertag beside PIL (as many untimed rounds warm hiertag up first)
+ * @param pilWarmUp how long those untimed rounds last at least, per photo size
  */
 public record BenchOptions(String name, TestModelVariant variant, int batchSize, List<Integer> forwardBatches,
         Duration forwardBudget, int firstPassImages, int pipelineWarmUp, int pipelineImages, Duration latencyDuration,
-        double latencyLoad, int stageRepeats, int rescoreCalls, int pilRepeats) {
+        double latencyLoad, int stageRepeats, int rescoreCalls, int pilRepeats, Duration pilWarmUp) {
 
     public static BenchOptions full() {
         return new BenchOptions("full", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(8),
-                256, 256, 512, Duration.ofSeconds(60), 0.5, 200, 5000, 60);
+                256, 256, 512, Duration.ofSeconds(60), 0.5, 200, 5000, 60,
+                Duration.ofSeconds(5));
     }
 
     public static BenchOptions quick() {
         return new BenchOptions("quick", TestModelVariant.BENCH, 32, List.of(1, 8, 32, 64), Duration.ofSeconds(2),
-                128, 128, 128, Duration.ofSeconds(10), 0.5, 40, 2000, 20);
+                128, 128, 128, Duration.ofSeconds(10), 0.5, 40, 2000, 20,
+                Duration.ofSeconds(5));
     }
 
     /** The same run with another batch size (the headline ratios follow it). */
     public BenchOptions withBatchSize(int size) {
         return new BenchOptions(name, variant, size, forwardBatches, forwardBudget, firstPassImages, pipelineWarmUp,
-                pipelineImages, latencyDuration, latencyLoad, stageRepeats, rescoreCalls, pilRepeats);
+                pipelineImages, latencyDuration, latencyLoad, stageRepeats, rescoreCalls, pilRepeats, pilWarmUp);
     }
 }

@@ -23,7 +23,7 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
         PipelineRun.Throughput pipeline, Percentiles rescoreMicros, PipelineRun.Latency latency, Startups startup,
         MemoryWatch.Peaks memory, Stages stages, Efficiency efficiency, PilComparison.Result pil) {
 
-    /** The measured model: its id, input size and cost per image. */
+    /** The measured model: its id, input size and cost per image (NaN for a model folder, whose is not known). */
     record Model(String id, int imageSize, int embeddingSize, double imageGflops, double textMflopsPerText) {}
 
     /** (f) A start with an empty text-embedding cache, and one with the cache the first start wrote. */
@@ -70,9 +70,12 @@ public record BenchReport(String run, String startedAt, double seconds, MachineI
         row(md, "load average (1/5/15 min) before / after", machine.loadBefore() + " / " + loadAfter);
         md.append("\n| settings | |\n|---|---|\n");
         settings.forEach((k, v) -> row(md, k, String.valueOf(v)));
-        row(md, "model", String.format(Locale.ROOT, "%s: %d×%d input, %.2f GFLOP per image (image tower), "
-                + "embedding %d, text tower %.1f MFLOP per 16-token text", model.id(), model.imageSize(),
-                model.imageSize(), model.imageGflops(), model.embeddingSize(), model.textMflopsPerText()));
+        row(md, "model", Double.isNaN(model.imageGflops())
+                ? String.format(Locale.ROOT, "%s: %d×%d input, embedding %d (a model folder: its cost per image is "
+                        + "not known here)", model.id(), model.imageSize(), model.imageSize(), model.embeddingSize())
+                : String.format(Locale.ROOT, "%s: %d×%d input, %.2f GFLOP per image (image tower), embedding %d, "
+                        + "text tower %.1f MFLOP per 16-token text", model.id(), model.imageSize(),
+                        model.imageSize(), model.imageGflops(), model.embeddingSize(), model.textMflopsPerText()));
         md.append("\n| figure | value |\n|---|---|\n");
         for (ModelLimit.Rate r : modelLimit) {
             row(md, "(a) image tower alone, batch " + r.batch(), rate(r));

@@ -6,6 +6,7 @@ import io.hiertag.image.ImageDecoder;
 import io.hiertag.image.ImagePreprocessor;
 import io.hiertag.kafka.KafkaConnection;
 import io.hiertag.labels.LabelSet;
+import io.hiertag.model.ModelContract;
 import io.hiertag.model.SavedModelDualEncoder;
 import io.hiertag.model.TensorFlowJpegPngDecoder;
 import io.hiertag.tagging.TaggingEngine;
@@ -29,6 +30,8 @@ public final class BenchRunner {
     private final BenchOptions options;
     private final Path work;
     private final Path modelDir;
+    /** The test model exported into {@link #modelDir} when it is missing, or null: the folder is benched as it is. */
+    private final TestModelVariant testModel;
     private final PrintStream log;
 
     /**
@@ -37,10 +40,25 @@ public final class BenchRunner {
      * @param log told what each step is doing
      */
     public BenchRunner(BenchOptions options, Path work, Path modelDir, PrintStream log) {
+        this(options, work, modelDir, options.variant(), log);
+    }
+
+    private BenchRunner(BenchOptions options, Path work, Path modelDir, TestModelVariant testModel,
+            PrintStream log) {
         this.options = options;
         this.work = work;
         this.modelDir = modelDir;
+        this.testModel = testModel;
         this.log = log;
+    }
+
+    /**
+     * Benches a model folder as it is, e.g. one {@code import-model} wrote; {@code options.variant()} is not used.
+     * Its first start embeds every prompt of ImageNet-1k with the folder's own text tower, so (f)'s cold start
+     * takes as long as that.
+     */
+    public static BenchRunner onFolder(BenchOptions options, Path work, Path modelDir, PrintStream log) {
+        return new BenchRunner(options, work, modelDir, null, log);
     }
 
     public BenchReport run() throws Exception {
@@ -48,7 +66,7 @@ public final class BenchRunner {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long t0 = System.nanoTime();
         try (MemoryWatch memory = new MemoryWatch()) {
-            Path model = TestModelFolders.ensure(modelDir, options.variant());
+            Path model = testModel == null ? modelDir : TestModelFolders.ensure(modelDir, testModel);
             BenchPhotos photos = BenchPhotos.load();
             try (KafkaConnection kafka = KafkaConnection.embedded(work.resolve("broker"), 0)) {
                 step("(f) cold start: empty text-embedding cache");
@@ -75,8 +93,8 @@ public final class BenchRunner {
     }
 
     /** The figures measured without Kafka. */
-    private record InProcess(String modelId, List<ModelLimit.Rate> limit, FirstPassThroughput.Result firstPass,
-            StageCosts.Result stages, boolean flip, PilComparison.Result pil) {}
+    private record InProcess(String modelId, ModelContract contract, List<ModelLimit.Rate> limit,
+            FirstPassThroughput.Result firstPass, StageCosts.Result stages, boolean flip, PilComparison.Result pil) {}
 
     private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
         try (TaggingEngine engine = TaggingEngine.open(config, model, EncodingProgress.NONE)) {
@@ -105,8 +123,9 @@ public final class BenchRunner {
                     BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
             step("(i) decode and preprocessing beside PIL, one thread");
             PilComparison.Result pil = PilComparison.measure(photos, TaggingEngine.imageDecoder(config),
-                    work.resolve("pil"), options.pilRepeats());
-            return new InProcess(encoder.modelId(), limit, firstPass, stages, config.consistencyRule().flip(), pil);
+                    work.resolve("pil"), options.pilRepeats(), options.pilWarmUp());
+            return new InProcess(encoder.modelId(), encoder.contract(), limit, firstPass, stages,
+                    config.consistencyRule().flip(), pil);
         }
     }
 
@@ -141,9 +160,12 @@ public final class BenchRunner {
         settings.put("label set", LabelSet.IMAGENET_1K);
         settings.put("inputs", "real photographs, 500×375 JPEG, cycled: " + String.join(", ", BenchPhotos.NAMES));
         settings.put("JVM max heap", Runtime.getRuntime().maxMemory() >> 20);
-        TestModelVariant v = options.variant();
-        BenchReport.Model model = new BenchReport.Model(in.modelId(), v.imageSize(), v.embeddingSize(),
-                v.imageFlops() / 1e9, v.textFlops() / 1e6);
+        // A folder's architecture is not in its contract, so only the test models' costs are known.
+        BenchReport.Model model = testModel == null
+                ? new BenchReport.Model(in.modelId(), in.contract().image().size(), in.contract().embeddingSize(),
+                        Double.NaN, Double.NaN)
+                : new BenchReport.Model(in.modelId(), testModel.imageSize(), testModel.embeddingSize(),
+                        testModel.imageFlops() / 1e9, testModel.textFlops() / 1e6);
         int passes = in.flip() ? 2 : 1;
         ModelLimit.Rate limit = in.firstPass().limit();
         FirstPassThroughput.Result b = in.firstPass();

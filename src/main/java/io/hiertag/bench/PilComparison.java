@@ -40,7 +40,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * for a file is the median of its round medians; the figures are averaged over the files.
  *
  * <p>Both are timed in their steady state, the state a long-running tagger is in: hiertag after as many untimed
- * rounds over every file of the size as there are timed ones, and for at least {@link #WARM_UP} (the JIT
+ * rounds over every file of the size as there are timed ones, and for at least the run's warm-up (the JIT
  * compiles the resampler's loops only after thousands of rows, the Java side of decoding only after thousands of
  * images, and a 12 MP photo's first decodes also pay for touching fresh heap); and in every round each side first
  * decodes the file once untimed, since the other side has just had the caches.
@@ -53,9 +53,7 @@ final class PilComparison {
 
     static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final int SIZE = 224;
-    /** hiertag's least warm-up per size: its time per image still falls after a hundred small photos. */
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
-    /** Rounds per file in which PIL and hiertag take turns. */
+    /** Rounds per file in which PIL and hiertag take turns (fewer when there are fewer repeats). */
     private static final int ROUNDS = 4;
     private static final Normalization CLIP = new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
             List.of(0.26862954, 0.26130258, 0.27577711));
@@ -76,8 +74,9 @@ final class PilComparison {
     private PilComparison() {
     }
 
-    static Result measure(BenchPhotos photos, ImageDecoder decoder, Path work, int repeats) throws IOException,
-            InterruptedException, InvalidImageException {
+    /** @param warmUp how long hiertag's untimed rounds last at least, per size */
+    static Result measure(BenchPhotos photos, ImageDecoder decoder, Path work, int repeats, Duration warmUp)
+            throws IOException, InterruptedException, InvalidImageException {
         ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, Resize.PIL_BICUBIC, true, CLIP);
         Files.createDirectories(work);
         List<Path> small = new ArrayList<>();
@@ -89,9 +88,10 @@ final class PilComparison {
         ImageDecoder fast = decoder.forModel(JpegDecoding.PIL, 2 * SIZE);
         try (Reference pil = Reference.start(work)) {
             return new Result(pil.versions(), List.of(
-                    size("500×375 bench photos", small, decoder, preprocessor, repeats, pil),
-                    size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, pil),
-                    size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, pil)),
+                    size("500×375 bench photos", small, decoder, preprocessor, repeats, warmUp, pil),
+                    size("the same photos at 4000×3000 (12 MP)", large, decoder, preprocessor, repeats, warmUp, pil),
+                    size("the 12 MP photos with image.fast-decode", large, fast, preprocessor, repeats, warmUp,
+                            pil)),
                     difference(large, decoder, fast));
         }
     }
@@ -122,33 +122,34 @@ final class PilComparison {
      * load of other processes changes from second to second, and alternating gives both sides the same share of it.
      */
     private static Size size(String name, List<Path> files, ImageDecoder decoder, ImagePreprocessor preprocessor,
-            int repeats, Reference pil) throws IOException, InvalidImageException {
+            int repeats, Duration warmUp, Reference pil) throws IOException, InvalidImageException {
         // Into one reused buffer, as the first pass writes each image into its row of the model's input.
         float[] pixels = new float[preprocessor.floatsPerImage()];
         List<byte[]> photos = new ArrayList<>();
         for (Path file : files) {
             photos.add(Files.readAllBytes(file));
         }
-        long warmUntil = System.nanoTime() + WARM_UP.toNanos();
+        long warmUntil = System.nanoTime() + warmUp.toNanos();
         for (int r = 0; r < repeats || System.nanoTime() < warmUntil; r++) {
             for (byte[] bytes : photos) {
                 preprocessor.preprocessInto(decoder.decode(bytes), pixels, 0);
             }
         }
-        int perRound = Math.max(1, repeats / ROUNDS);
+        int rounds = Math.max(1, Math.min(ROUNDS, repeats));
+        int perRound = Math.max(1, repeats / rounds);
         double[] sums = new double[4]; // hiertag decode, hiertag total, PIL decode, PIL total
         for (int i = 0; i < files.size(); i++) {
-            double[][] rounds = new double[4][ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
+            double[][] medians = new double[4][rounds];
+            for (int round = 0; round < rounds; round++) {
                 double[] reference = pil.time(files.get(i), perRound);
                 double[] ours = time(photos.get(i), decoder, preprocessor, pixels, perRound);
-                rounds[0][round] = ours[0];
-                rounds[1][round] = ours[1];
-                rounds[2][round] = reference[0];
-                rounds[3][round] = reference[1];
+                medians[0][round] = ours[0];
+                medians[1][round] = ours[1];
+                medians[2][round] = reference[0];
+                medians[3][round] = reference[1];
             }
             for (int k = 0; k < 4; k++) {
-                sums[k] += Percentiles.of(rounds[k]).p50() / files.size();
+                sums[k] += Percentiles.of(medians[k]).p50() / files.size();
             }
         }
         return new Size(name, sums[0], sums[1], sums[2], sums[3], sums[1] / sums[3]);

@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The harness end to end on the small test model with tiny counts: it runs, and the report holds every figure
@@ -23,12 +24,20 @@ class BenchRunnerTest {
     @TempDir
     Path dir;
 
-    @Test
-    void producesEveryFigureInTheJsonReport() throws Exception {
+    /** On the test model exported for the run, and on a model folder as it is ({@code bench --model}). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void producesEveryFigureInTheJsonReport(boolean folder) throws Exception {
         BenchOptions tiny = new BenchOptions("smoke", TestModelVariant.TEST, 4, List.of(1, 4), Duration.ZERO, 8, 4, 8,
-                Duration.ofSeconds(1), 0.5, 5, 20, 3);
-        BenchReport report = new BenchRunner(tiny, dir.resolve("work"), TestModels.testModel(), System.err).run();
+                Duration.ofSeconds(1), 0.5, 5, 20, 3, Duration.ZERO);
+        Path work = dir.resolve("work");
+        BenchRunner runner = folder ? BenchRunner.onFolder(tiny, work, TestModels.testModel(), System.err)
+                : new BenchRunner(tiny, work, dir.resolve("exported"), System.err);
+        BenchReport report = runner.run();
         report.write(dir.resolve("out"));
+        String model = report.markdown().lines().filter(l -> l.startsWith("| model |")).findFirst().orElseThrow();
+        assertEquals(folder, model.contains("its cost per image is not known here"), model);
+        assertEquals(!folder, Files.isRegularFile(dir.resolve("exported/hiertag-model.json")), "exported when asked");
 
         JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/bench-smoke.json")));
         assertTrue(json.get("machine").get("cores").asInt() > 0);
