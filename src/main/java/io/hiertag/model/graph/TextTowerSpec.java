@@ -1,6 +1,6 @@
 package io.hiertag.model.graph;
 
-/** A text tower: token ids {@code [batch, contextLength]} in, one vector per row out. */
+/** A text tower: token ids {@code [batch, length]} in, any length up to {@code contextLength}; a vector a row out. */
 public sealed interface TextTowerSpec permits ClipTextSpec, BertSpec {
 
     /** @return the token rows' length */
