@@ -53,13 +53,14 @@ final class PilResampler {
         int[][] ring = scratch.ring(rows.maxCount() - 1 + LANES, rowLength);
         Horizontal horizontal = new Horizontal(source, columns, scratch);
         int[] acc = scratch.rowSums(rowLength);
+        int[] halves = scratch.halves(rowLength);
         int next = 0; // the next output row
         for (int block = rows.start(); block < rows.end(); block += LANES) {
             int blockEnd = Math.min(block + LANES, rows.end());
             horizontal.pass(block, blockEnd, ring);
             for (; next < height && rows.first()[next] + rows.count()[next] <= blockEnd; next++) {
                 int first = rows.first()[next];
-                weightedSum(rows, next, acc, scratch.halves(rowLength), t -> ring[(first + t) % ring.length]);
+                weightedSum(rows, next, acc, halves, t -> ring[(first + t) % ring.length]);
                 for (int j = 0; j < rowLength; j++) {
                     acc[j] = clip8(acc[j]);
                 }
