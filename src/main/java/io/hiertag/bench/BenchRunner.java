@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs every probe in one process and assembles the report. Order matters: the cold start comes first, while the
- * text-embedding cache is still empty; every later step reads the cache it wrote.
+ * Runs every probe in one process and assembles the report. Order matters: (i) comes first, in a process that
+ * holds nothing else yet, as PIL's does; then the cold start, while the text-embedding cache is still empty; every
+ * later step reads the cache it wrote.
  */
 public final class BenchRunner {
 
@@ -68,13 +69,16 @@ public final class BenchRunner {
         try (MemoryWatch memory = new MemoryWatch()) {
             Path model = testModel == null ? modelDir : TestModelFolders.ensure(modelDir, testModel);
             BenchPhotos photos = BenchPhotos.load();
+            step("(i) decode and preprocessing beside PIL, one thread");
+            PilComparison.Result pil = PilComparison.measure(photos, TaggingEngine.imageDecoder(config("probe")),
+                    work.resolve("pil"), options.pilRepeats(), options.pilWarmUp());
             try (KafkaConnection kafka = KafkaConnection.embedded(work.resolve("broker"), 0)) {
                 step("(f) cold start: empty text-embedding cache");
                 PipelineRun.Startup cold;
                 try (PipelineRun run = PipelineRun.start(config("cold"), kafka.bootstrapServers(), model, photos)) {
                     cold = run.startup();
                 }
-                InProcess inProcess = inProcess(config("probe"), model, photos);
+                InProcess inProcess = inProcess(config("probe"), model, photos, pil);
                 step("(f) warm start");
                 try (PipelineRun run = PipelineRun.start(config("main"), kafka.bootstrapServers(), model, photos)) {
                     step("(c) " + options.pipelineImages() + " images published ahead, after "
@@ -96,7 +100,8 @@ public final class BenchRunner {
     private record InProcess(String modelId, ModelContract contract, List<ModelLimit.Rate> limit,
             FirstPassThroughput.Result firstPass, StageCosts.Result stages, boolean flip, PilComparison.Result pil) {}
 
-    private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos) throws Exception {
+    private InProcess inProcess(HiertagConfig config, Path model, BenchPhotos photos, PilComparison.Result pil)
+            throws Exception {
         try (TaggingEngine engine = TaggingEngine.open(config, model, EncodingProgress.NONE)) {
             SavedModelDualEncoder encoder = engine.encoder();
             ImagePreprocessor preprocessor = encoder.contract().image().preprocessor();
@@ -121,9 +126,6 @@ public final class BenchRunner {
             step("(b) first pass without Kafka, " + options.firstPassImages() + " images, interleaved with (a)");
             FirstPassThroughput.Result firstPass = FirstPassThroughput.measure(engine.firstPass(), modelLimit,
                     BenchInputs.pending(photos, options.firstPassImages()), options.batchSize());
-            step("(i) decode and preprocessing beside PIL, one thread");
-            PilComparison.Result pil = PilComparison.measure(photos, TaggingEngine.imageDecoder(config),
-                    work.resolve("pil"), options.pilRepeats(), options.pilWarmUp());
             return new InProcess(encoder.modelId(), encoder.contract(), limit, firstPass, stages,
                     config.consistencyRule().flip(), pil);
         }
