@@ -57,42 +57,54 @@ final class ClipStateDict {
 
     /** OpenAI's blocks under a prefix such as {@code visual.transformer.resblocks.}. */
     static void openAiBlocks(NameTable table, String tower, String prefix, TransformerSpec t) {
-        long d = t.width();
-        long f = t.mlpWidth();
-        for (int i = 0; i < t.layers(); i++) {
-            String b = prefix + i + ".";
-            norm(table, WeightNames.block(tower, i, WeightNames.NORM1), b + "ln_1", d);
-            table.add(WeightNames.block(tower, i, WeightNames.QKV_KERNEL), new long[] {d, 3 * d},
-                    part(b + "attn.in_proj_weight", Layout.TRANSPOSED, 3 * d, d));
-            table.copy(WeightNames.block(tower, i, WeightNames.QKV_BIAS), b + "attn.in_proj_bias", 3 * d);
-            linear(table, tower, i, WeightNames.ATTENTION_OUT_KERNEL, WeightNames.ATTENTION_OUT_BIAS,
-                    b + "attn.out_proj", d, d);
-            norm(table, WeightNames.block(tower, i, WeightNames.NORM2), b + "ln_2", d);
-            linear(table, tower, i, WeightNames.MLP_IN_KERNEL, WeightNames.MLP_IN_BIAS, b + "mlp.c_fc", d, f);
-            linear(table, tower, i, WeightNames.MLP_OUT_KERNEL, WeightNames.MLP_OUT_BIAS, b + "mlp.c_proj", f, d);
-        }
+        blocks(table, tower, prefix, t, OPENAI);
     }
 
     /** Hugging Face's blocks under a prefix such as {@code vision_model.encoder.layers.}. */
     static void hfBlocks(NameTable table, String tower, String prefix, TransformerSpec t) {
+        blocks(table, tower, prefix, t, HUGGING_FACE);
+    }
+
+    /** Adds a block's fused query, key and value kernel and bias from the checkpoint's tensors. */
+    private interface QkvRule {
+        void add(NameTable table, String tower, int layer, String block, long width);
+    }
+
+    /** One spelling of a block's modules, relative to the block's prefix; the two differ only in their names. */
+    private record Spelling(String norm1, QkvRule qkv, String attentionOut, String norm2, String mlpIn,
+            String mlpOut) {}
+
+    // OpenAI fuses the three projections into one in_proj, stored [3·out, in].
+    private static final Spelling OPENAI = new Spelling("ln_1", (table, tower, i, b, d) -> {
+        table.add(WeightNames.block(tower, i, WeightNames.QKV_KERNEL), new long[] {d, 3 * d},
+                part(b + "attn.in_proj_weight", Layout.TRANSPOSED, 3 * d, d));
+        table.copy(WeightNames.block(tower, i, WeightNames.QKV_BIAS), b + "attn.in_proj_bias", 3 * d);
+    }, "attn.out_proj", "ln_2", "mlp.c_fc", "mlp.c_proj");
+
+    // Hugging Face keeps q, k and v apart; they are concatenated in that order.
+    private static final Spelling HUGGING_FACE = new Spelling("layer_norm1", (table, tower, i, b, d) -> {
+        table.add(WeightNames.block(tower, i, WeightNames.QKV_KERNEL), new long[] {d, 3 * d},
+                part(b + "self_attn.q_proj.weight", Layout.TRANSPOSED, d, d),
+                part(b + "self_attn.k_proj.weight", Layout.TRANSPOSED, d, d),
+                part(b + "self_attn.v_proj.weight", Layout.TRANSPOSED, d, d));
+        table.add(WeightNames.block(tower, i, WeightNames.QKV_BIAS), new long[] {3 * d},
+                part(b + "self_attn.q_proj.bias", Layout.AS_IS, d),
+                part(b + "self_attn.k_proj.bias", Layout.AS_IS, d),
+                part(b + "self_attn.v_proj.bias", Layout.AS_IS, d));
+    }, "self_attn.out_proj", "layer_norm2", "mlp.fc1", "mlp.fc2");
+
+    private static void blocks(NameTable table, String tower, String prefix, TransformerSpec t, Spelling names) {
         long d = t.width();
         long f = t.mlpWidth();
         for (int i = 0; i < t.layers(); i++) {
             String b = prefix + i + ".";
-            norm(table, WeightNames.block(tower, i, WeightNames.NORM1), b + "layer_norm1", d);
-            table.add(WeightNames.block(tower, i, WeightNames.QKV_KERNEL), new long[] {d, 3 * d},
-                    part(b + "self_attn.q_proj.weight", Layout.TRANSPOSED, d, d),
-                    part(b + "self_attn.k_proj.weight", Layout.TRANSPOSED, d, d),
-                    part(b + "self_attn.v_proj.weight", Layout.TRANSPOSED, d, d));
-            table.add(WeightNames.block(tower, i, WeightNames.QKV_BIAS), new long[] {3 * d},
-                    part(b + "self_attn.q_proj.bias", Layout.AS_IS, d),
-                    part(b + "self_attn.k_proj.bias", Layout.AS_IS, d),
-                    part(b + "self_attn.v_proj.bias", Layout.AS_IS, d));
+            norm(table, WeightNames.block(tower, i, WeightNames.NORM1), b + names.norm1(), d);
+            names.qkv().add(table, tower, i, b, d);
             linear(table, tower, i, WeightNames.ATTENTION_OUT_KERNEL, WeightNames.ATTENTION_OUT_BIAS,
-                    b + "self_attn.out_proj", d, d);
-            norm(table, WeightNames.block(tower, i, WeightNames.NORM2), b + "layer_norm2", d);
-            linear(table, tower, i, WeightNames.MLP_IN_KERNEL, WeightNames.MLP_IN_BIAS, b + "mlp.fc1", d, f);
-            linear(table, tower, i, WeightNames.MLP_OUT_KERNEL, WeightNames.MLP_OUT_BIAS, b + "mlp.fc2", f, d);
+                    b + names.attentionOut(), d, d);
+            norm(table, WeightNames.block(tower, i, WeightNames.NORM2), b + names.norm2(), d);
+            linear(table, tower, i, WeightNames.MLP_IN_KERNEL, WeightNames.MLP_IN_BIAS, b + names.mlpIn(), d, f);
+            linear(table, tower, i, WeightNames.MLP_OUT_KERNEL, WeightNames.MLP_OUT_BIAS, b + names.mlpOut(), f, d);
         }
     }
 
