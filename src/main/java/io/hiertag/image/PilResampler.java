@@ -29,6 +29,11 @@ final class PilResampler {
     /** Source rows per horizontal block: long vector loops, few blocks, a ring that fits the L2 cache. */
     private static final int LANES = 128;
     /**
+     * The most bytes of a block's source rows {@link Horizontal#warm} reads ahead: well inside a core's L2 cache
+     * (512 KB to 2 MB on current x86 cores), next to the ring. A larger block would evict its own first rows.
+     */
+    private static final int WARM_BYTES = 256 * 1024;
+    /**
      * Taps summed per vector loop: fewer loops, and fewer loads and stores of the accumulators; at 8 the JIT no
      * longer vectorises the loop.
      */
@@ -57,6 +62,7 @@ final class PilResampler {
         int next = 0; // the next output row
         for (int block = rows.start(); block < rows.end(); block += LANES) {
             int blockEnd = Math.min(block + LANES, rows.end());
+            horizontal.warm(block, blockEnd);
             horizontal.pass(block, blockEnd, ring);
             for (; next < height && rows.first()[next] + rows.count()[next] <= blockEnd; next++) {
                 int first = rows.first()[next];
@@ -80,6 +86,8 @@ final class PilResampler {
         private int[] rowSums = new int[0];
         private int[] halves = new int[0];
         private final int[] columnSums = new int[3 * LANES];
+        /** What {@link Horizontal#warm} read, kept so that the JIT cannot drop the reads. */
+        private int warmed;
         private final int[][] blockRows = new int[LANES][];
 
         /** @return at least {@code rows} rows, each of exactly {@code length} values */
@@ -159,6 +167,7 @@ final class PilResampler {
 
     /** The horizontal pass over blocks of {@link #LANES} source rows. */
     private static final class Horizontal {
+        private final Scratch scratch;
         private final PackedRgb source;
         private final PilTaps columns;
         /** Source column x of the block at {@code x % length}: its rows' red values, then green, then blue. */
@@ -169,12 +178,37 @@ final class PilResampler {
         private final int[][] blockRows;
 
         Horizontal(PackedRgb source, PilTaps columns, Scratch scratch) {
+            this.scratch = scratch;
             this.source = source;
             this.columns = columns;
             this.transposed = scratch.columns(columns.maxCount()); // at least one output's columns
             this.acc = scratch.columnSums;
             this.halves = scratch.halves(acc.length);
             this.blockRows = scratch.blockRows;
+        }
+
+        /**
+         * Reads one byte of each cache line of the kept columns of source rows {@code [from, to)}, row after row,
+         * before {@link #pass} loads them down the columns: in that order the hardware prefetcher streams them into
+         * the cache, while the column loads (one byte from each of 128 rows at a time, more streams than it
+         * follows) would miss on every row. It takes the resampler to 0.87–0.92 of its time on a 500×375 photo. A
+         * 12 MP photo's blocks are larger than {@link #WARM_BYTES}, and there it measured no gain or a small loss.
+         */
+        void warm(int from, int to) {
+            int start = columns.start() * source.pixelStride();
+            int length = (columns.end() - columns.start()) * source.pixelStride();
+            if ((long) length * (to - from) > WARM_BYTES) {
+                return;
+            }
+            byte[] data = source.data();
+            int sum = 0;
+            for (int y = from; y < to; y++) {
+                int first = y * source.scanline() + start;
+                for (int p = first; p < first + length; p += 64) {
+                    sum += data[p];
+                }
+            }
+            scratch.warmed += sum;
         }
 
         /** Writes the kept columns of source rows {@code [from, to)} into the ring, row y at {@code y % ring}. */
