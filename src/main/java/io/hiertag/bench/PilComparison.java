@@ -55,8 +55,6 @@ final class PilComparison {
     private static final int SIZE = 224;
     /** Rounds per file in which PIL and hiertag take turns (fewer when there are fewer repeats). */
     private static final int ROUNDS = 4;
-    private static final Normalization CLIP = new Normalization.MeanStd(List.of(0.48145466, 0.4578275, 0.40821073),
-            List.of(0.26862954, 0.26130258, 0.27577711));
 
     /** One photo size: milliseconds per image for each side, and hiertag's time over PIL's. */
     record Size(String photos, double hiertagDecodeMs, double hiertagMs, double pilDecodeMs, double pilMs,
@@ -77,7 +75,7 @@ final class PilComparison {
     /** @param warmUp how long hiertag's untimed rounds last at least, per size */
     static Result measure(BenchPhotos photos, ImageDecoder decoder, Path work, int repeats, Duration warmUp)
             throws IOException, InterruptedException, InvalidImageException {
-        ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, Resize.PIL_BICUBIC, true, CLIP);
+        ImagePreprocessor preprocessor = new ImagePreprocessor(SIZE, Resize.PIL_BICUBIC, true, Normalization.CLIP);
         Files.createDirectories(work);
         List<Path> small = new ArrayList<>();
         List<Path> large = new ArrayList<>();

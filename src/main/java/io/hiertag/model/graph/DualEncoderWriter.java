@@ -24,8 +24,8 @@ import org.tensorflow.types.TInt32;
  * Writes a dual encoder as a SavedModel: an image tower and a text tower, their weights from a
  * {@link WeightSource}, the two signatures the contract names, both outputs L2-normalised. The batch dimension is
  * open, and so is the token length up to the text tower's context length (padding changes no text's embedding,
- * so callers may cut a batch to its longest text); the image side is fixed by the tower. Only standard TensorFlow ops are used, so the
- * same folder runs on a CPU or a GPU.
+ * so callers may cut a batch to its longest text); the image side is fixed by the tower. Only standard
+ * TensorFlow ops are used, so the same folder runs on a CPU or a GPU.
  */
 public final class DualEncoderWriter {
 
